@@ -1,0 +1,86 @@
+/**
+ * The one kernel interface both backends implement: the WASM core (assembly/, via wasm.ts) and
+ * the plain-TypeScript reference (reference.ts).
+ *
+ * Memory model, shared by both backends so that one plan runs on either:
+ * - every pointer is a BYTE offset into the backend's linear memory (`KernelMemory.buffer`);
+ * - tensors are f32, row-major, NHWC; pointer tables are u32 byte offsets;
+ * - kernels never allocate and never touch memory outside the ranges their arguments describe.
+ */
+
+/** Activation codes, identical in assembly/activations.ts. */
+export const Act = {
+  Linear: 0,
+  Relu: 1,
+  Sigmoid: 2,
+  Tanh: 3,
+  LeakyRelu: 4, // uses `alpha` as the negative slope
+} as const;
+export type Act = (typeof Act)[keyof typeof Act];
+
+/** Activations that the GEMM and scale-shift epilogues apply themselves. Others need `activation`. */
+export function isFusableAct(act: Act): boolean {
+  return act === Act.Linear || act === Act.Relu || act === Act.LeakyRelu;
+}
+
+/** Columns per packed weight panel (the microkernel's NR). */
+export const PANEL = 8;
+
+/** Floats in one packed panel: PANEL bias values, then T·K·PANEL weights (tap, then k, then lane). */
+export function panelFloats(taps: number, k: number): number {
+  return PANEL + taps * k * PANEL;
+}
+
+/** Floats of a whole packed weight block for N output columns. */
+export function packedFloats(taps: number, k: number, n: number): number {
+  return Math.ceil(n / PANEL) * panelFloats(taps, k);
+}
+
+export interface Kernels {
+  /**
+   * Indirect GEMM with bias and a fused cheap activation (`isFusableAct`).
+   * For m < M, n < N:
+   *   acc = bias[n] + Σ_{t<T} Σ_{k<K} f32[inPtrs[m·T + t] + 4k] · W[t][k][n]
+   *   f32[outPtrs[m] + 4n] = act(acc)
+   * `inPtrs` holds M·T u32 byte pointers to rows of K floats (padding taps point at a zero row);
+   * `outPtrs` holds M u32 byte pointers to rows of N floats. `packedW` is ceil(N/8) panels laid
+   * out as `panelFloats(T, K)`; columns ≥ N in the last panel are zero. T may be 0 (bias only).
+   */
+  igemm(M: number, T: number, K: number, N: number, inPtrs: number, outPtrs: number,
+        packedW: number, act: Act, alpha: number): void;
+
+  /** out[r·C + c] = act(x[r·C + c] · scale[c] + shift[c]) for r < rows; act fusable; x may equal out. */
+  scaleShift(x: number, out: number, rows: number, C: number, scale: number, shift: number,
+             act: Act, alpha: number): void;
+
+  /** out[i] = act(x[i]) for i < count, any Act; x may equal out. */
+  activation(x: number, out: number, count: number, act: Act, alpha: number): void;
+
+  /** Nearest upsampling, (N,H,W,C) → (N, H·fh, W·fw, C): out[n,y,x,c] = x[n, y/fh, x/fw, c]. */
+  resizeNearest(x: number, out: number, N: number, H: number, W: number, C: number,
+                fh: number, fw: number): void;
+
+  /**
+   * Bilinear resize (N,H,W,C) → (N,OH,OW,C) with per-axis tap tables of 12-byte entries
+   * {i32 i0, i32 i1, f32 w}, one per output row (yTab, OH entries) / column (xTab, OW entries):
+   *   top = tl + (tr - tl)·wx;  bottom = bl + (br - bl)·wx;  out = top + (bottom - top)·wy
+   * where tl = x[n,y.i0,x.i0], tr = x[n,y.i0,x.i1], bl = x[n,y.i1,x.i0], br = x[n,y.i1,x.i1].
+   */
+  resizeBilinear(x: number, out: number, N: number, H: number, W: number, C: number,
+                 OH: number, OW: number, yTab: number, xTab: number): void;
+}
+
+/** A backend's linear memory. Views must be re-read after `grow`. */
+export interface KernelMemory {
+  readonly buffer: ArrayBuffer;
+  /** First byte the arena may use (16-byte aligned). */
+  readonly base: number;
+  /** Grows memory so that at least `bytes` bytes exist; never shrinks. */
+  ensure(bytes: number): void;
+}
+
+export interface Backend {
+  readonly name: 'wasm-relaxed-simd' | 'wasm-simd' | 'wasm-scalar' | 'js';
+  /** A fresh, private memory (one per model). */
+  createMemory(): { memory: KernelMemory; kernels: Kernels };
+}

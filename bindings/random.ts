@@ -1,0 +1,44 @@
+/**
+ * The seedable generator behind fresh layers' initial weights (Keras's defaults: glorot_uniform
+ * kernels, zero biases, BatchNormalization ones/zeros). Not Keras's own stream: Keras's numbers
+ * depend on its backend's RNG, so seeded weights here are reproducible within upconv only.
+ */
+
+let state = 0x9e3779b9 | 0;
+
+/** Re-seeds the generator used for initial weights. */
+export function setSeed(seed: number): void {
+  if (!Number.isFinite(seed)) throw new RangeError(`setSeed: seed must be a finite number, got ${seed}`);
+  state = (Math.trunc(seed) ^ 0x9e3779b9) | 0;
+}
+
+/** Uniform in [0, 1), mulberry32. */
+export function random(): number {
+  state = (state + 0x6d2b79f5) | 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** Keras `compute_fans`: receptive field = product of all but the last two dims. */
+export function fans(shape: readonly number[]): [number, number] {
+  if (shape.length === 1) return [shape[0], shape[0]];
+  if (shape.length === 2) return [shape[0], shape[1]];
+  let rf = 1;
+  for (let i = 0; i < shape.length - 2; i++) rf *= shape[i];
+  return [shape[shape.length - 2] * rf, shape[shape.length - 1] * rf];
+}
+
+/** glorot_uniform: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)). */
+export function glorotUniform(shape: readonly number[]): Float32Array {
+  const [fanIn, fanOut] = fans(shape);
+  const limit = Math.sqrt(6 / Math.max(1, fanIn + fanOut));
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < out.length; i++) out[i] = (random() * 2 - 1) * limit;
+  return out;
+}
+
+export function filled(shape: readonly number[], value: number): Float32Array {
+  return new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value);
+}
