@@ -1,0 +1,47 @@
+// Per-channel affine (folded BatchNorm, bias) and standalone activations, NHWC rows of C floats.
+import { Act, actScalar, sigmoid, tanh } from "./activations";
+import { actV, madd } from "./simd";
+
+/** scaleShift: out[r·C+c] = act(x[r·C+c]·scale[c] + shift[c]), rows x C; fusable act; x may equal out. */
+export function scaleShift(x: usize, out: usize, rows: i32, C: i32, scale: usize, shift: usize,
+                           act: i32, alpha: f32): void {
+  const rowBytes = <usize>C << 2;
+  for (let r = 0; r < rows; r++) {
+    let c: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      const al = f32x4.splat(alpha);
+      for (; c + 16 <= rowBytes; c += 16) {
+        const v = madd(v128.load(x + c), v128.load(scale + c), v128.load(shift + c));
+        v128.store(out + c, actV(v, act, al));
+      }
+    }
+    // channel tail: C % 4 != 0 (all of C in the scalar build)
+    for (; c < rowBytes; c += 4) {
+      const v = load<f32>(x + c) * load<f32>(scale + c) + load<f32>(shift + c);
+      store<f32>(out + c, actScalar(v, act, alpha));
+    }
+    x += rowBytes;
+    out += rowBytes;
+  }
+}
+
+/** activation: out[i] = act(x[i]) for i < count, any act code; x may equal out. */
+export function activation(x: usize, out: usize, count: i32, act: i32, alpha: f32): void {
+  const end = <usize>count << 2;
+  let i: usize = 0;
+  // sigmoid and tanh: scalar std exp/tanh in every build, so all builds agree
+  if (act == Act.Sigmoid) {
+    for (; i < end; i += 4) store<f32>(out + i, sigmoid(load<f32>(x + i)));
+    return;
+  }
+  if (act == Act.Tanh) {
+    for (; i < end; i += 4) store<f32>(out + i, tanh(load<f32>(x + i)));
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    const al = f32x4.splat(alpha);
+    for (; i + 16 <= end; i += 16) v128.store(out + i, actV(v128.load(x + i), act, al));
+  }
+  // count tail: count % 4 != 0 (everything in the scalar build)
+  for (; i < end; i += 4) store<f32>(out + i, actScalar(load<f32>(x + i), act, alpha));
+}

@@ -1,0 +1,16 @@
+// The module's only export surface: raw-pointer kernels (usize/i32/f32 arguments) and heapBase.
+// The linear memory is exported as `memory`; JS grows it with memory.grow.
+export { igemm } from "./gemm";
+export { scaleShift, activation } from "./elementwise";
+export { resizeNearest } from "./resize_nearest";
+export { resizeBilinear } from "./resize_bilinear";
+
+/** First byte past static data, rounded up to 16: where the JS arena may start. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** Which build this is: 2 relaxed SIMD, 1 SIMD, 0 scalar (the JS side reports it by name). */
+export function flavour(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
+}
