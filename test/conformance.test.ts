@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { modelFromJSON, setBackend, tensor } from '../bindings/index.js';
+import { getBackend, init, modelFromJSON, setBackend, tensor } from '../bindings/index.js';
 import { mismatch } from './util/close.js';
 import { type ConformanceCase, loadCases } from './util/conformance.js';
 
@@ -14,7 +14,14 @@ function runCase(c: ConformanceCase): string | null {
 
 const cases = loadCases();
 
-for (const backend of ['wasm', 'js'] as const) {
+const BACKENDS = [
+  { backend: 'wasm-relaxed-simd', use: () => init(undefined, { flavour: 'relaxed-simd' }).then(() => setBackend('wasm')) },
+  { backend: 'wasm-simd', use: () => init(undefined, { flavour: 'simd' }).then(() => setBackend('wasm')) },
+  { backend: 'wasm-scalar', use: () => init(undefined, { flavour: 'scalar' }).then(() => setBackend('wasm')) },
+  { backend: 'js', use: async () => setBackend('js') },
+];
+
+for (const { backend, use } of BACKENDS) {
   describe(`conformance on ${backend}`, () => {
     let passed = 0;
     const failed: string[] = [];
@@ -22,10 +29,14 @@ for (const backend of ['wasm', 'js'] as const) {
       for (const f of failed) console.log(`FAIL [${backend}] ${f}`);
       console.log(`conformance [${backend}]: ${passed} passed, ${failed.length} failed`);
     });
-    it('has cases', () => expect(cases.length).toBeGreaterThan(0));
+    it('has cases and runs on the right backend', async () => {
+      expect(cases.length).toBeGreaterThan(0);
+      await use();
+      expect(getBackend()).toBe(backend);
+    });
     for (const c of cases) {
-      it(c.file, () => {
-        setBackend(backend);
+      it(c.file, async () => {
+        await use();
         let problem: string | null;
         try {
           problem = runCase(c);

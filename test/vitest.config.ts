@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Node 20 runs the relaxed-SIMD build only behind this flag; tests cover all three builds.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
     reporters: ['default'],
   },
 });

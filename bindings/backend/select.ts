@@ -21,6 +21,8 @@ export type BytesProvider = (flavour: WasmFlavour) => Uint8Array | null;
 
 let provider: BytesProvider | null = null;
 let wasm: Backend | null = null;
+/** Backends built from the entry point's own bytes, one per flavour (compiled once). */
+const builtIn = new Map<WasmFlavour, Backend>();
 let useWasm = true;
 
 /** Entry points call this once with their way of finding the builds. */
@@ -62,7 +64,12 @@ export async function init(source?: WasmSource, options: InitOptions = {}): Prom
   if (source === undefined) {
     if (wasm && !options.flavour) return;
     const found = defaultBytes(options);
-    if (found) wasm = wasmBackend(await WebAssembly.compile(found.bytes as BufferSource), found.flavour);
+    if (found) {
+      if (!builtIn.has(found.flavour)) {
+        builtIn.set(found.flavour, wasmBackend(await WebAssembly.compile(found.bytes as BufferSource), found.flavour));
+      }
+      wasm = builtIn.get(found.flavour)!;
+    }
     return;
   }
   const module = await toModule(source);
@@ -86,7 +93,12 @@ function defaultBytes(options: InitOptions): { flavour: WasmFlavour; bytes: Uint
 
 function loadDefaultSync(): void {
   const found = defaultBytes({});
-  if (found) wasm = wasmBackend(new WebAssembly.Module(found.bytes as BufferSource), found.flavour);
+  if (found) {
+    if (!builtIn.has(found.flavour)) {
+      builtIn.set(found.flavour, wasmBackend(new WebAssembly.Module(found.bytes as BufferSource), found.flavour));
+    }
+    wasm = builtIn.get(found.flavour)!;
+  }
 }
 
 /** 'wasm' (default) or 'js' (the plain TypeScript reference). */
