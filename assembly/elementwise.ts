@@ -1,5 +1,5 @@
 // Per-channel affine (folded BatchNorm, bias) and standalone activations, NHWC rows of C floats.
-import { Act, actScalar, sigmoid, tanh } from "./activations";
+import { Act, actFull, actScalar } from "./activations";
 import { actV, madd } from "./simd";
 
 /** scaleShift: out[r·C+c] = act(x[r·C+c]·scale[c] + shift[c]), rows x C; fusable act; x may equal out. */
@@ -29,13 +29,9 @@ export function scaleShift(x: usize, out: usize, rows: i32, C: i32, scale: usize
 export function activation(x: usize, out: usize, count: i32, act: i32, alpha: f32): void {
   const end = <usize>count << 2;
   let i: usize = 0;
-  // sigmoid and tanh: scalar std exp/tanh in every build, so all builds agree
-  if (act == Act.Sigmoid) {
-    for (; i < end; i += 4) store<f32>(out + i, sigmoid(load<f32>(x + i)));
-    return;
-  }
-  if (act == Act.Tanh) {
-    for (; i < end; i += 4) store<f32>(out + i, tanh(load<f32>(x + i)));
+  // exp/log/erf-based acts: scalar std math in every build, so all builds agree
+  if (act != Act.Linear && act != Act.Relu && act != Act.LeakyRelu) {
+    for (; i < end; i += 4) store<f32>(out + i, actFull(load<f32>(x + i), act, alpha));
     return;
   }
   if (ASC_FEATURE_SIMD) {
@@ -44,4 +40,23 @@ export function activation(x: usize, out: usize, count: i32, act: i32, alpha: f3
   }
   // count tail: count % 4 != 0 (everything in the scalar build)
   for (; i < end; i += 4) store<f32>(out + i, actScalar(load<f32>(x + i), act, alpha));
+}
+
+/** softmax over rows of C floats: out = exp(x - max) / Σ exp(x - max); x may equal out. */
+export function softmax(x: usize, out: usize, rows: i32, C: i32): void {
+  const rowBytes = <usize>C << 2;
+  for (let r = 0; r < rows; r++) {
+    let m = load<f32>(x);
+    for (let c: usize = 4; c < rowBytes; c += 4) m = Mathf.max(m, load<f32>(x + c));
+    let sum: f32 = 0;
+    for (let c: usize = 0; c < rowBytes; c += 4) {
+      const e = Mathf.exp(load<f32>(x + c) - m);
+      store<f32>(out + c, e);
+      sum += e;
+    }
+    const inv = <f32>1 / sum;
+    for (let c: usize = 0; c < rowBytes; c += 4) store<f32>(out + c, load<f32>(out + c) * inv);
+    x += rowBytes;
+    out += rowBytes;
+  }
 }

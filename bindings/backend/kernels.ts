@@ -15,6 +15,15 @@ export const Act = {
   Sigmoid: 2,
   Tanh: 3,
   LeakyRelu: 4, // uses `alpha` as the negative slope
+  Elu: 5, // uses `alpha`: alpha·(exp(x)-1) below 0
+  Selu: 6,
+  Softplus: 7,
+  Softsign: 8,
+  Swish: 9,
+  Gelu: 10, // exact (erf) form
+  HardSigmoid: 11, // clip(alpha·x + 0.5, 0, 1)
+  Relu6: 12,
+  Exponential: 13,
 } as const;
 export type Act = (typeof Act)[keyof typeof Act];
 
@@ -55,6 +64,9 @@ export interface Kernels {
 
   /** out[i] = act(x[i]) for i < count, any Act; x may equal out. */
   activation(x: number, out: number, count: number, act: Act, alpha: number): void;
+
+  /** Softmax over each row of C floats (Keras's default axis -1); x may equal out. */
+  softmax(x: number, out: number, rows: number, C: number): void;
 
   /** Nearest upsampling, (N,H,W,C) → (N, H·fh, W·fw, C): out[n,y,x,c] = x[n, y/fh, x/fw, c]. */
   resizeNearest(x: number, out: number, N: number, H: number, W: number, C: number,

@@ -1,5 +1,6 @@
-import { type ActivationSpec, resolveActivation } from '../activations.js';
+import { activationPass, type ActivationSpec, epilogueAct, resolveActivation } from '../activations.js';
 import { checkKeys } from '../args.js';
+import { Act } from '../backend/kernels.js';
 import { sizeOf } from '../tensor.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
 
@@ -25,7 +26,11 @@ export class Activation extends Layer {
     const count = ctx.batch * sizeOf(this.inputShape!);
     const { act, alpha } = this.activation;
     const k = ctx.kernels;
-    return [() => k.activation(ctx.input, ctx.output, count, act, alpha)];
+    // linear, relu and leaky relu have no separate pass elsewhere; here they need one
+    if (!this.activation.softmax && act === epilogueAct(this.activation)) {
+      return act === Act.Linear ? [] : [() => k.activation(ctx.input, ctx.output, count, act, alpha)];
+    }
+    return activationPass(k, ctx.output, count, this.inputShape![this.inputShape!.length - 1], this.activation);
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { Act, isFusableAct, packedFloats } from '../backend/kernels.js';
+import { packedFloats } from '../backend/kernels.js';
+import { activationPass, epilogueAct } from '../activations.js';
 import { convAxis } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
 import { packGemm } from './gemm_pack.js';
@@ -80,13 +81,14 @@ export class Conv2D extends BaseConv {
         }
       }
     }
-    const { act, alpha } = this.activation;
-    const fused = isFusableAct(act);
+    const act = epilogueAct(this.activation);
+    const alpha = this.activation.alpha;
     const k = ctx.kernels;
     const wp = ctx.statics;
-    const steps: Step[] = [() => k.igemm(M, T, K, N, inPtrs, outPtrs, wp, fused ? act : Act.Linear, alpha)];
-    if (!fused) steps.push(() => k.activation(ctx.output, ctx.output, M * N, act, alpha));
-    return steps;
+    return [
+      () => k.igemm(M, T, K, N, inPtrs, outPtrs, wp, act, alpha),
+      ...activationPass(k, ctx.output, M * N, N, this.activation),
+    ];
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { Act, isFusableAct, packedFloats } from '../backend/kernels.js';
+import { packedFloats } from '../backend/kernels.js';
+import { activationPass, epilogueAct } from '../activations.js';
 import { ConfigError } from '../errors.js';
 import { deconvAxis } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
@@ -121,9 +122,8 @@ export class Conv2DTranspose extends BaseConv {
     const [sh, sw] = this.strides;
     const [dh, dw] = this.dilationRate;
     const { phases, cropY, cropX } = this.phases();
-    const { act, alpha } = this.activation;
-    const fused = isFusableAct(act);
-    const fusedAct = fused ? act : Act.Linear;
+    const fusedAct = epilogueAct(this.activation);
+    const alpha = this.activation.alpha;
     const k = ctx.kernels;
     const u32 = ctx.u32;
     const steps: Step[] = [];
@@ -156,10 +156,7 @@ export class Conv2DTranspose extends BaseConv {
       table += 4 * M * (T + 1);
       weights += 4 * packedFloats(T, K, N);
     }
-    if (!fused) {
-      const count = ctx.batch * oh * ow * N;
-      steps.push(() => k.activation(ctx.output, ctx.output, count, act, alpha));
-    }
+    steps.push(...activationPass(k, ctx.output, ctx.batch * oh * ow * N, N, this.activation));
     return steps;
   }
 

@@ -1,5 +1,5 @@
-import { Act, isFusableAct, packedFloats } from '../backend/kernels.js';
-import { type ActivationSpec, resolveActivation } from '../activations.js';
+import { packedFloats } from '../backend/kernels.js';
+import { activationPass, type ActivationSpec, epilogueAct, resolveActivation } from '../activations.js';
 import { bool, checkKeys, positiveInt } from '../args.js';
 import { ShapeError } from '../errors.js';
 import { sizeOf } from '../tensor.js';
@@ -69,13 +69,14 @@ export class Dense extends Layer {
       ctx.u32[(inPtrs >>> 2) + m] = ctx.input + 4 * K * m;
       ctx.u32[(outPtrs >>> 2) + m] = ctx.output + 4 * N * m;
     }
-    const { act, alpha } = this.activation;
-    const fused = isFusableAct(act);
+    const act = epilogueAct(this.activation);
+    const alpha = this.activation.alpha;
     const k = ctx.kernels;
     const w = ctx.statics;
-    const steps: Step[] = [() => k.igemm(M, 1, K, N, inPtrs, outPtrs, w, fused ? act : Act.Linear, alpha)];
-    if (!fused) steps.push(() => k.activation(ctx.output, ctx.output, M * N, act, alpha));
-    return steps;
+    return [
+      () => k.igemm(M, 1, K, N, inPtrs, outPtrs, w, act, alpha),
+      ...activationPass(k, ctx.output, M * N, N, this.activation),
+    ];
   }
 
   getConfig(): Record<string, unknown> {
