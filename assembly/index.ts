@@ -1,6 +1,7 @@
 // The module's only export surface: raw-pointer kernels (usize/i32/f32 arguments) and heapBase.
 // The linear memory is exported as `memory`; JS grows it with memory.grow.
 export { igemm } from "./gemm";
+export { idot } from "./dot";
 export { scaleShift, activation, softmax } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";

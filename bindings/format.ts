@@ -69,6 +69,12 @@ function makeFormatter(values: number[]): (x: number) => string {
   const sign = (x: number) => (x < 0 || Object.is(x, -0) ? '-' : '');
   let padLeft = 0;
   let padRight = 0;
+  // numpy widens the integer part so that nan / inf / -inf fit the column
+  const nonFiniteWidth = () => {
+    if (finite.length === values.length) return;
+    const negInf = values.some((v) => v === -Infinity) ? 1 : 0;
+    padLeft = Math.max(padLeft, 3 - (padRight + 1), 3 + negInf - (padRight + 1));
+  };
   if (exp) {
     let prec = 0;
     let expSize = 0;
@@ -80,6 +86,7 @@ function makeFormatter(values: number[]): (x: number) => string {
     }
     expSize = Math.max(expSize, 2);
     padRight = expSize + 2 + prec;
+    nonFiniteWidth();
     return (x) => {
       if (!Number.isFinite(x)) return nonFinite(x, padLeft, padRight);
       const [d, f, e] = scientific(x);
@@ -92,6 +99,7 @@ function makeFormatter(values: number[]): (x: number) => string {
     padLeft = Math.max(padLeft, sign(v).length + i.length);
     padRight = Math.max(padRight, f.length);
   }
+  nonFiniteWidth();
   return (x) => {
     if (!Number.isFinite(x)) return nonFinite(x, padLeft, padRight);
     const [i, f] = positional(x);

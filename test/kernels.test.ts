@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Act, packedFloats } from '../bindings/backend/kernels.js';
+import { Act, dotPackedFloats, packedFloats } from '../bindings/backend/kernels.js';
 import { bilinearTap } from '../bindings/shape_rules.js';
 import { maxRelError } from './util/close.js';
 import { KernelTester, rng, wasmBuilds } from './util/kernel_tester.js';
@@ -57,6 +57,38 @@ for (const backend of builds) {
         }
       }
       void r;
+    });
+
+    it('idot over M, T, K tails for N = 1..3', () => {
+      for (const M of [1, 3, 4, 5, 9]) for (const T of [0, 1, 3, 49]) for (const K of [1, 3, 4, 5, 17, 128]) {
+        for (const N of [1, 2, 3]) for (const act of [Act.Linear, Act.Relu, Act.LeakyRelu]) {
+          const rows = 6;
+          const wFloats = dotPackedFloats(T, K, N);
+          const bytes = 4 * (K + rows * K + wFloats + M * T + M + M * N * 2);
+          const { wasm, ref, untouched } = tester.run(bytes, (f32, u32, base) => {
+            const r2 = rng(M * 1000 + T * 100 + K * 10 + N + act);
+            const zero = base;
+            const xs = zero + 4 * K;
+            const w = xs + 4 * rows * K;
+            const inPtrs = w + 4 * wFloats;
+            const outPtrs = inPtrs + 4 * M * T;
+            const out = outPtrs + 4 * M;
+            f32.fill(0, zero >>> 2, (zero >>> 2) + K);
+            for (let i = 0; i < rows * K; i++) f32[(xs >>> 2) + i] = r2() * 2 - 1;
+            for (let i = 0; i < wFloats; i++) f32[(w >>> 2) + i] = r2() * 2 - 1;
+            for (let i = 0; i < M * T; i++) u32[(inPtrs >>> 2) + i] = r2() < 0.2 ? zero : xs + 4 * K * Math.floor(r2() * rows);
+            for (let m = 0; m < M; m++) u32[(outPtrs >>> 2) + m] = out + 4 * N * 2 * (M - 1 - m);
+            return { out: [out, out + 4 * M * N * 2], call: (k) => k.idot(M, T, K, N, inPtrs, outPtrs, w, act, 0.3) };
+          });
+          expect(untouched, `M=${M} T=${T} K=${K} N=${N}`).toBe(true);
+          const written = (a: Float32Array) => Array.from({ length: M }, (_, m) => Array.from(a.subarray(2 * N * m, 2 * N * m + N))).flat();
+          expect(maxRelError(written(wasm), written(ref)), `M=${M} T=${T} K=${K} N=${N} act=${act}`).toBeLessThanOrEqual(tol(T * K));
+          for (let m = 0; m < M; m++) {
+            const gap = new Uint32Array(wasm.buffer, wasm.byteOffset + 4 * (2 * N * m + N), N);
+            expect(gap.every((v) => v === 0x7fc0dead), `gap row ${m} written`).toBe(true);
+          }
+        }
+      }
     });
 
     it('igemm on a large reduction (K = 256, T = 9)', () => {

@@ -40,6 +40,14 @@ export function panelFloats(taps: number, k: number): number {
   return PANEL + taps * k * PANEL;
 }
 
+/** Floats of an idot weight block: per output channel [bias, 0, 0, 0] then T·K weights. */
+export function dotPackedFloats(taps: number, k: number, n: number): number {
+  return n * (4 + taps * k);
+}
+
+/** Below this many output channels a layer uses idot instead of the 8-wide igemm panels. */
+export const DOT_MAX_N = 3;
+
 /** Floats of a whole packed weight block for N output columns. */
 export function packedFloats(taps: number, k: number, n: number): number {
   return Math.ceil(n / PANEL) * panelFloats(taps, k);
@@ -57,6 +65,13 @@ export interface Kernels {
    */
   igemm(M: number, T: number, K: number, N: number, inPtrs: number, outPtrs: number,
         packedW: number, act: Act, alpha: number): void;
+
+  /**
+   * The same contract as igemm for few output channels, with weights packed per channel:
+   * `dotPackedFloats(T, K, N)` floats, channel n at n·(4 + T·K): [bias, 0, 0, 0, W[n][t][k] …].
+   */
+  idot(M: number, T: number, K: number, N: number, inPtrs: number, outPtrs: number,
+       packedW: number, act: Act, alpha: number): void;
 
   /** out[r·C + c] = act(x[r·C + c] · scale[c] + shift[c]) for r < rows; act fusable; x may equal out. */
   scaleShift(x: number, out: number, rows: number, C: number, scale: number, shift: number,

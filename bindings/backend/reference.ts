@@ -93,6 +93,24 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
 
+    idot(M, T, K, N, inPtrs, outPtrs, packedW, act, alpha) {
+      views();
+      const a = fusable(act);
+      const chan = 4 + T * K;
+      for (let m = 0; m < M; m++) {
+        const out = u32[(outPtrs >>> 2) + m] >>> 2;
+        for (let n = 0; n < N; n++) {
+          const w = (packedW >>> 2) + n * chan;
+          let acc = f32[w];
+          for (let t = 0; t < T; t++) {
+            const row = u32[(inPtrs >>> 2) + m * T + t] >>> 2;
+            for (let k = 0; k < K; k++) acc += f32[row + k] * f32[w + 4 + t * K + k];
+          }
+          f32[out + n] = applyAct(acc, a, alpha);
+        }
+      }
+    },
+
     scaleShift(x, out, rows, C, scale, shift, act, alpha) {
       views();
       const a = fusable(act);

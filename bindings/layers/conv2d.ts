@@ -1,8 +1,7 @@
-import { packedFloats } from '../backend/kernels.js';
 import { activationPass, epilogueAct } from '../activations.js';
 import { convAxis } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
-import { packGemm } from './gemm_pack.js';
+import { gemmStep, packedSize, packWeights } from './gemm_pack.js';
 import type { Step, StepContext, WeightSpec } from './layer.js';
 
 /**
@@ -33,7 +32,7 @@ export class Conv2D extends BaseConv {
   }
 
   staticFloats(): number {
-    return packedFloats(this.taps, this.inChannels, this.filters);
+    return packedSize(this.taps, this.inChannels, this.filters);
   }
 
   writeStatic(f32: Float32Array, _u32: Uint32Array, ptr: number): void {
@@ -41,7 +40,7 @@ export class Conv2D extends BaseConv {
     const K = this.inChannels;
     const N = this.filters;
     // Keras layout (kh, kw, in, out) is already (tap, k, n)
-    packGemm(f32, ptr, this.taps, K, N, (t, k, n) => kernel[(t * K + k) * N + n], this.useBias ? this.weightValues[1] : null);
+    packWeights(f32, ptr, this.taps, K, N, (t, k, n) => kernel[(t * K + k) * N + n], this.useBias ? this.weightValues[1] : null);
   }
 
   private pixels(batch: number): number {
@@ -86,7 +85,7 @@ export class Conv2D extends BaseConv {
     const k = ctx.kernels;
     const wp = ctx.statics;
     return [
-      () => k.igemm(M, T, K, N, inPtrs, outPtrs, wp, act, alpha),
+      gemmStep(k, M, T, K, N, inPtrs, outPtrs, wp, act, alpha),
       ...activationPass(k, ctx.output, M * N, N, this.activation),
     ];
   }

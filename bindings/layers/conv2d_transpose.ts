@@ -1,9 +1,8 @@
-import { packedFloats } from '../backend/kernels.js';
 import { activationPass, epilogueAct } from '../activations.js';
 import { ConfigError } from '../errors.js';
 import { deconvAxis } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
-import { packGemm } from './gemm_pack.js';
+import { gemmStep, packedSize, packWeights } from './gemm_pack.js';
 import type { Step, StepContext, WeightSpec } from './layer.js';
 
 export interface Conv2DTransposeOptions extends ConvOptions {
@@ -95,7 +94,7 @@ export class Conv2DTranspose extends BaseConv {
   }
 
   staticFloats(): number {
-    return this.phases().phases.reduce((sum, p) => sum + packedFloats(p.taps.length, this.inChannels, this.filters), 0);
+    return this.phases().phases.reduce((sum, p) => sum + packedSize(p.taps.length, this.inChannels, this.filters), 0);
   }
 
   writeStatic(f32: Float32Array, _u32: Uint32Array, ptr: number): void {
@@ -107,8 +106,8 @@ export class Conv2DTranspose extends BaseConv {
     for (const p of this.phases().phases) {
       const T = p.taps.length;
       // Keras layout (kh, kw, out, in) → (tap, k = in, n = out)
-      packGemm(f32, ptr, T, K, N, (t, k, n) => kernel[((p.taps[t][0] * kw + p.taps[t][1]) * N + n) * K + k], bias);
-      ptr += 4 * packedFloats(T, K, N);
+      packWeights(f32, ptr, T, K, N, (t, k, n) => kernel[((p.taps[t][0] * kw + p.taps[t][1]) * N + n) * K + k], bias);
+      ptr += 4 * packedSize(T, K, N);
     }
   }
 
@@ -152,9 +151,9 @@ export class Conv2DTranspose extends BaseConv {
         }
       }
       const wp = weights;
-      steps.push(() => k.igemm(M, T, K, N, inPtrs, outPtrs, wp, fusedAct, alpha));
+      steps.push(gemmStep(k, M, T, K, N, inPtrs, outPtrs, wp, fusedAct, alpha));
       table += 4 * M * (T + 1);
-      weights += 4 * packedFloats(T, K, N);
+      weights += 4 * packedSize(T, K, N);
     }
     steps.push(...activationPass(k, ctx.output, ctx.batch * oh * ow * N, N, this.activation));
     return steps;

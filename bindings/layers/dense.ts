@@ -1,9 +1,8 @@
-import { packedFloats } from '../backend/kernels.js';
 import { activationPass, type ActivationSpec, epilogueAct, resolveActivation } from '../activations.js';
 import { bool, checkKeys, positiveInt } from '../args.js';
 import { ShapeError } from '../errors.js';
 import { sizeOf } from '../tensor.js';
-import { packGemm } from './gemm_pack.js';
+import { gemmStep, packedSize, packWeights } from './gemm_pack.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type Step, type StepContext, type WeightSpec } from './layer.js';
 
 export interface DenseOptions extends LayerOptions {
@@ -42,13 +41,13 @@ export class Dense extends Layer {
   }
 
   staticFloats(): number {
-    return packedFloats(1, this.inFeatures, this.units);
+    return packedSize(1, this.inFeatures, this.units);
   }
 
   writeStatic(f32: Float32Array, _u32: Uint32Array, ptr: number): void {
     const kernel = this.weightValues[0];
     const N = this.units;
-    packGemm(f32, ptr, 1, this.inFeatures, N, (_t, k, n) => kernel[k * N + n], this.useBias ? this.weightValues[1] : null);
+    packWeights(f32, ptr, 1, this.inFeatures, N, (_t, k, n) => kernel[k * N + n], this.useBias ? this.weightValues[1] : null);
   }
 
   tableBytes(batch: number): number {
@@ -74,7 +73,7 @@ export class Dense extends Layer {
     const k = ctx.kernels;
     const w = ctx.statics;
     return [
-      () => k.igemm(M, 1, K, N, inPtrs, outPtrs, w, act, alpha),
+      gemmStep(k, M, 1, K, N, inPtrs, outPtrs, w, act, alpha),
       ...activationPass(k, ctx.output, M * N, N, this.activation),
     ];
   }

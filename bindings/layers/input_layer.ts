@@ -1,6 +1,7 @@
 import { checkKeys } from '../args.js';
 import { ConfigError } from '../errors.js';
 import { Layer, type LayerOptions } from './layer.js';
+import { uniqueName } from './naming.js';
 
 export interface InputLayerOptions {
   name?: string;
@@ -26,7 +27,8 @@ export class InputLayer extends Layer {
       inputShape: opts.inputShape ?? opts.shape,
       batchInputShape: opts.batchInputShape ?? opts.batchShape,
     };
-    super('InputLayer', base);
+    // Keras 2.2.4 names inputs 'input_<n>' (K.get_uid('input')), not by the class name
+    super('InputLayer', { ...base, name: base.name ?? uniqueName('Input') });
     checkKeys(opts, ['name', 'inputShape', 'shape', 'batchSize', 'batchInputShape', 'batchShape', 'dtype', 'sparse', 'ragged'], this.label);
     if (opts.sparse || opts.ragged) throw new ConfigError(`${this.label}: sparse and ragged inputs are not supported`);
     if (!this.batchInputShape) throw new ConfigError(`${this.label}: needs an input shape (inputShape, shape, batchInputShape or batchShape)`);

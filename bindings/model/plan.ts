@@ -35,9 +35,9 @@ export class Runtime {
   }
 
   /** Grows memory for the statics and writes all of them. */
-  writeAllStatics(layers: readonly Layer[], limit: number): void {
+  writeAllStatics(layers: readonly Layer[], limit: number, modelLabel: string): void {
     if (this.staticEnd > limit) {
-      throw new MemoryLimitError(`the model's weights need ${formatBytes(this.staticEnd)}, over the memory limit of ${formatBytes(limit)}`);
+      throw new MemoryLimitError(`${modelLabel}: the weights need ${formatBytes(this.staticEnd)} of backend memory, over the memory limit of ${formatBytes(limit)}; raise model.memoryLimit`);
     }
     this.memory.ensure(this.staticEnd);
     const zeroEnd = this.statics.length ? this.statics[0] : this.staticEnd;

@@ -202,7 +202,7 @@ export class Sequential {
     if (!this.runtime || this.runtime.backend !== backend) {
       this.plan = null;
       const rt = new Runtime(backend, this.layers);
-      rt.writeAllStatics(this.layers, this.limit);
+      rt.writeAllStatics(this.layers, this.limit, this.label);
       this.runtime = rt;
     }
     if (!this.plan || this.plan.batch !== batch) {
@@ -243,7 +243,9 @@ export class Sequential {
   toJSON(): Record<string, unknown> {
     const layers: unknown[] = [];
     if (this.sampleShape) {
-      const input = this.inputLayer ?? new InputLayer({ batchInputShape: [null, ...this.sampleShape], name: `${this.name}_input` });
+      // Keras names the implicit input after the first layer: 'dense_1_input'
+      const name = `${this.layers.length ? this.layers[0].name : this.name}_input`;
+      const input = this.inputLayer ?? new InputLayer({ batchInputShape: [null, ...this.sampleShape], name });
       layers.push({ class_name: 'InputLayer', config: input.getConfig() });
     }
     for (const l of this.layers) layers.push({ class_name: l.className, config: l.getConfig() });
