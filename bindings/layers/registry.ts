@@ -110,11 +110,13 @@ export function checkLayerEntry(entry: unknown, index: number): string[] {
   if (!f) return [`layer ${index}: unsupported layer class '${cls}' (supported: ${Object.keys(FACTORIES).join(', ')})`];
   if (!config || typeof config !== 'object' || Array.isArray(config)) return [`layer ${index} (${cls}): missing config object`];
   const problems: string[] = [];
+  const name = (config as Config).name;
+  const where = `layer ${index} (${cls}${typeof name === 'string' ? ` '${name}'` : ''})`;
   for (const [key, value] of Object.entries(config as Config)) {
     if (key in DEFAULTS) {
-      if (!DEFAULTS[key].includes(value as never)) problems.push(`layer ${index} (${cls} '${String((config as Config).name)}'): unsupported ${key} ${JSON.stringify(value)}`);
+      if (!DEFAULTS[key].includes(value as never)) problems.push(`${where}: unsupported ${key} ${JSON.stringify(value)}`);
     } else if (!COMMON_KEYS.includes(key) && !f.keys.includes(key) && !IGNORED.has(key)) {
-      problems.push(`layer ${index} (${cls} '${String((config as Config).name)}'): unknown config key '${key}'`);
+      problems.push(`${where}: unknown config key '${key}'`);
     }
   }
   return problems;
@@ -126,7 +128,8 @@ export function layerFromEntry(entry: Config): Layer {
   try {
     return FACTORIES[cls].make(entry.config as Config);
   } catch (e) {
-    throw new ModelFormatError(`${cls} '${String((entry.config as Config).name)}': ${(e as Error).message}`);
+    // layer errors already name the layer ("Conv2D 'conv2d_1': …")
+    throw new ModelFormatError(`modelFromJSON: ${(e as Error).message}`);
   }
 }
 

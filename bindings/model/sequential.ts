@@ -52,6 +52,7 @@ export class Sequential {
   set memoryLimit(bytes: number) {
     if (typeof bytes !== 'number' || !(bytes > 0)) throw new ConfigError(`${this.label}: memoryLimit must be a positive number of bytes, got ${String(bytes)}`);
     this.limit = bytes;
+    this.invalidate(); // the next predict re-plans and re-checks against the new limit
   }
 
   /** Appends a layer; with a known input shape it is built (and checked) at once. */
