@@ -48,6 +48,24 @@ const EXPECTED: Record<string, string> = {
     DOUBLE,
     'Total params: 324,353', 'Trainable params: 324,353', 'Non-trainable params: 0', RULE,
   ].join('\n'),
+  // the tutorial's two UpSampling2D fragments, run as whole programs; values from Keras's rules
+  // (conformance cases 001 and 002), printed as numpy prints float32 arrays
+  '05_upsampling2d_size_2x3.mjs': [
+    '[[1 2]', ' [3 4]]',
+    RULE, HEADER, DOUBLE,
+    'up_sampling2d_1 (UpSampling2 (None, 4, 6, 1)           0',
+    DOUBLE,
+    'Total params: 0', 'Trainable params: 0', 'Non-trainable params: 0', RULE,
+    '[[1. 1. 1. 2. 2. 2.]', ' [1. 1. 1. 2. 2. 2.]', ' [3. 3. 3. 4. 4. 4.]', ' [3. 3. 3. 4. 4. 4.]]',
+  ].join('\n'),
+  '06_upsampling2d_bilinear.mjs': [
+    '[[1 2]', ' [3 4]]',
+    RULE, HEADER, DOUBLE,
+    'up_sampling2d_1 (UpSampling2 (None, 4, 4, 1)           0',
+    DOUBLE,
+    'Total params: 0', 'Trainable params: 0', 'Non-trainable params: 0', RULE,
+    '[[1.   1.25 1.75 2.  ]', ' [1.5  1.75 2.25 2.5 ]', ' [2.5  2.75 3.25 3.5 ]', ' [3.   3.25 3.75 4.  ]]',
+  ].join('\n'),
 };
 
 const dist = new URL('../dist/index.js', import.meta.url);

@@ -1,0 +1,21 @@
+// Tutorial variation (its "different scale factors for each dimension" fragment, run as a whole
+// program): UpSampling2D(size=(2, 3)) turns the 2x2 input into 4x6.
+import { init, Sequential, tensor, UpSampling2D } from 'upconv';
+import { formatIntMatrix } from './print_ints.mjs';
+
+await init();
+// define input data
+const X = [[1, 2], [3, 4]];
+// show input data for context
+console.log(formatIntMatrix(X));
+// reshape input data into one sample a sample with a channel
+const x = tensor(X.flat(), [1, 2, 2, 1]);
+// define model
+const model = new Sequential();
+model.add(new UpSampling2D({ size: [2, 3], inputShape: [2, 2, 1] }));
+// summarize the model
+model.summary();
+// make a prediction with the model
+const yhat = model.predict(x);
+// reshape output to remove channel to make printing easier
+console.log(yhat.reshape([4, 6]).toString());
