@@ -1,5 +1,8 @@
-// Bundles the TypeScript API into dist/ (ESM, one file per entry) and copies the .wasm builds
+// Bundles the TypeScript API into dist/ (one file per entry point) and copies the .wasm builds
 // beside it. Declarations come from `tsc --emitDeclarationOnly` (see package.json "build:js").
+//   dist/index.js, index.cjs  Node, Deno, Bun, default: the builds inlined (ESM and CommonJS)
+//   dist/browser.js           fetches dist/upconv.*.wasm beside itself
+//   dist/worker.js            imports dist/upconv.*.wasm as modules (workerd, edge workers)
 // Usage: node scripts/build-js.mjs
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,18 +14,17 @@ process.chdir(root);
 await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
 
-await build({
-  entryPoints: { index: 'bindings/index.ts' },
-  outdir: 'dist',
+const common = {
   bundle: true,
-  format: 'esm',
   platform: 'neutral',
   target: 'es2022',
   minify: true,
-  sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: { index: 'bindings/index.ts', browser: 'bindings/browser.ts' }, outdir: 'dist', format: 'esm' });
+await build({ ...common, entryPoints: { worker: 'bindings/worker.ts' }, outdir: 'dist', format: 'esm', external: ['*.wasm'] });
+await build({ ...common, entryPoints: ['bindings/index.ts'], outfile: 'dist/index.cjs', format: 'cjs' });
 for (const f of ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm']) {
   await copyFile(join('build', f), join('dist', f));
 }

@@ -5,8 +5,12 @@ import { moduleFlavour, supportedFlavours, type WasmFlavour, wasmBackend } from 
 
 /**
  * Which backend runs, and how the WebAssembly module is obtained.
- * States: not loaded → (init or first use) → loaded with one flavour. `setBackend('js')` switches
- * to the TypeScript reference at any time; models re-plan on their next predict.
+ * 1. An entry point registers how it finds its builds (`setWasmProvider`): inlined bytes (Node,
+ *    Deno, Bun), modules imported by the bundler (workerd), or a fetch beside the module (browser).
+ * 2. `init()` picks the best flavour this engine validates and compiles it once; a synchronous
+ *    provider also lets a model load it on first use without `init`.
+ * 3. `setBackend('js')` switches to the TypeScript reference at any time; models re-plan on their
+ *    next predict.
  */
 
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response;
@@ -16,17 +20,22 @@ export interface InitOptions {
   flavour?: 'relaxed-simd' | 'simd' | 'scalar';
 }
 
-/** How an entry point supplies a build's bytes synchronously (inlined), if it can. */
-export type BytesProvider = (flavour: WasmFlavour) => Uint8Array | null;
+/** How an entry point supplies its builds. */
+export interface WasmProvider {
+  /** Synchronously, as bytes or a compiled module (null: not available this way). */
+  sync?(flavour: WasmFlavour): Uint8Array | WebAssembly.Module | null;
+  /** Asynchronously, e.g. a URL beside the module. */
+  load?(flavour: WasmFlavour): Promise<WasmSource>;
+}
 
-let provider: BytesProvider | null = null;
+let provider: WasmProvider | null = null;
 let wasm: Backend | null = null;
-/** Backends built from the entry point's own bytes, one per flavour (compiled once). */
+/** Backends built from the entry point's own builds, one per flavour (compiled once). */
 const builtIn = new Map<WasmFlavour, Backend>();
 let useWasm = true;
 
 /** Entry points call this once with their way of finding the builds. */
-export function setBytesProvider(p: BytesProvider): void {
+export function setWasmProvider(p: WasmProvider): void {
   provider = p;
 }
 
@@ -44,15 +53,26 @@ function pickFlavours(options: InitOptions): WasmFlavour[] {
 async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof Response !== 'undefined' && source instanceof Response) {
+    if (!source.ok) throw new BackendError(`init: the .wasm response has HTTP status ${source.status}`);
     return WebAssembly.compile(await source.arrayBuffer());
   }
   if (source instanceof URL || typeof source === 'string') {
-    const res = await fetch(source);
-    if (!res.ok) throw new BackendError(`init: fetching ${String(source)} failed with HTTP ${res.status}`);
+    let res: Response;
+    try {
+      res = await fetch(source);
+    } catch (e) {
+      throw new BackendError(`init: fetching ${String(source)} failed (${(e as Error).message}); pass the .wasm to init() yourself`);
+    }
+    if (!res.ok) throw new BackendError(`init: fetching ${String(source)} failed with HTTP ${res.status}; pass the .wasm to init() yourself`);
     return WebAssembly.compile(await res.arrayBuffer());
   }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   throw new ConfigError('init: source must be a WebAssembly.Module, bytes, a URL or a Response');
+}
+
+function remember(flavour: WasmFlavour, module: WebAssembly.Module): Backend {
+  if (!builtIn.has(flavour)) builtIn.set(flavour, wasmBackend(module, flavour));
+  return builtIn.get(flavour)!;
 }
 
 /**
@@ -61,44 +81,53 @@ async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
  * reference backend is used.
  */
 export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
-  if (source === undefined) {
-    if (wasm && !options.flavour) return;
-    const found = defaultBytes(options);
-    if (found) {
-      if (!builtIn.has(found.flavour)) {
-        builtIn.set(found.flavour, wasmBackend(await WebAssembly.compile(found.bytes as BufferSource), found.flavour));
-      }
-      wasm = builtIn.get(found.flavour)!;
-    }
+  if (source !== undefined) {
+    const module = await toModule(source);
+    wasm = wasmBackend(module, moduleFlavour(module, 'wasm-simd'));
     return;
   }
-  const module = await toModule(source);
-  wasm = wasmBackend(module, moduleFlavour(module, 'wasm-simd'));
-}
-
-/** The entry point's bytes for the best usable flavour; null when there is no WebAssembly. */
-function defaultBytes(options: InitOptions): { flavour: WasmFlavour; bytes: Uint8Array } | null {
+  if (wasm && !options.flavour) return;
   const flavours = pickFlavours(options);
   if (!flavours.length) {
     useWasm = false; // no WebAssembly at all: the reference backend is the fallback
-    return null;
+    return;
   }
-  if (!provider) throw new BackendError('upconv: this entry point has no built-in WebAssembly; call init(source) with the .wasm');
   for (const flavour of flavours) {
-    const bytes = provider(flavour);
-    if (bytes) return { flavour, bytes };
+    if (builtIn.has(flavour)) {
+      wasm = builtIn.get(flavour)!;
+      return;
+    }
+    const found = provider?.sync?.(flavour);
+    if (found) {
+      wasm = remember(flavour, found instanceof WebAssembly.Module ? found : await WebAssembly.compile(found as BufferSource));
+      return;
+    }
+    if (provider?.load) {
+      wasm = remember(flavour, await toModule(await provider.load(flavour)));
+      return;
+    }
   }
-  throw new BackendError(`upconv: no WebAssembly build available for ${flavours.join(', ')}`);
+  throw new BackendError(`upconv: this entry point has no built-in ${flavours.join(' or ')} build; call init(source) with the .wasm`);
 }
 
-function loadDefaultSync(): void {
-  const found = defaultBytes({});
-  if (found) {
-    if (!builtIn.has(found.flavour)) {
-      builtIn.set(found.flavour, wasmBackend(new WebAssembly.Module(found.bytes as BufferSource), found.flavour));
-    }
-    wasm = builtIn.get(found.flavour)!;
+function loadSync(): void {
+  const flavours = pickFlavours({});
+  if (!flavours.length) {
+    useWasm = false;
+    return;
   }
+  for (const flavour of flavours) {
+    const known = builtIn.get(flavour);
+    if (known) {
+      wasm = known;
+      return;
+    }
+    const found = provider?.sync?.(flavour);
+    if (!found) continue;
+    wasm = remember(flavour, found instanceof WebAssembly.Module ? found : new WebAssembly.Module(found as BufferSource));
+    return;
+  }
+  throw new BackendError('upconv: the WebAssembly core is not loaded yet; call `await init()` first (or setBackend(\'js\'))');
 }
 
 /** 'wasm' (default) or 'js' (the plain TypeScript reference). */
@@ -112,9 +141,9 @@ export function getBackend(): string {
   return currentBackend().name;
 }
 
-/** The backend models plan on now (loads the built-in WebAssembly on first use). */
+/** The backend models plan on now (loads a synchronously available build on first use). */
 export function currentBackend(): Backend {
   if (!useWasm) return referenceBackend;
-  if (!wasm) loadDefaultSync();
+  if (!wasm) loadSync();
   return useWasm && wasm ? wasm : referenceBackend;
 }

@@ -72,9 +72,16 @@ const RELAXED_PROBE = (() => {
 /** Which builds this engine can run, best first. */
 export function supportedFlavours(): WasmFlavour[] {
   if (typeof WebAssembly !== 'object') return [];
+  const valid = (bytes: Uint8Array) => {
+    try {
+      return WebAssembly.validate(bytes as BufferSource);
+    } catch {
+      return false; // an embedder that forbids even validation: assume the feature is missing
+    }
+  };
   const out: WasmFlavour[] = [];
-  if (WebAssembly.validate(RELAXED_PROBE)) out.push('wasm-relaxed-simd');
-  if (WebAssembly.validate(SIMD_PROBE)) out.push('wasm-simd');
+  if (valid(RELAXED_PROBE)) out.push('wasm-relaxed-simd');
+  if (valid(SIMD_PROBE)) out.push('wasm-simd');
   out.push('wasm-scalar');
   return out;
 }
