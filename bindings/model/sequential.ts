@@ -186,7 +186,7 @@ export class Sequential {
     if (!this.sampleShape && this.layers.length) this.buildFrom(t.shape.slice(1));
     this.build();
     const want = this.sampleShape!;
-    if (t.rank !== want.length + 1 || !sameShape(t.shape.slice(1), want)) {
+    if (t.rank !== want.length + 1 || !sameDims(t.shape, 1, want)) {
       const first = this.inputLayer ?? this.layers[0];
       throw new ShapeError(`${this.label}: ${what} has shape [${t.shape.join(', ')}] but ${first ? first.label : 'the model'} expects ${shapeString(want)}`);
     }
@@ -231,9 +231,9 @@ export class Sequential {
   /** Runs the model into a caller's tensor of the output shape; allocates nothing. */
   predictInto(x: Tensor, out: Tensor): Tensor {
     const t = this.coerceInput(x, 'predictInto input');
-    const want = [t.shape[0], ...(this.outputShape!.slice(1) as number[])];
-    if (!(out instanceof Tensor) || !sameShape(out.shape, want)) {
-      throw new ShapeError(`${this.label}: predictInto output has shape [${out?.shape?.join(', ')}], expected [${want.join(', ')}]`);
+    const last = this.layers.length ? this.layers[this.layers.length - 1].outputShape! : this.sampleShape!;
+    if (!(out instanceof Tensor) || out.rank !== last.length + 1 || out.shape[0] !== t.shape[0] || !sameDims(out.shape, 1, last)) {
+      throw new ShapeError(`${this.label}: predictInto output has shape [${out?.shape?.join(', ')}], expected [${[t.shape[0], ...last].join(', ')}]`);
     }
     const plan = this.run(t);
     out.data.set(plan.output);
@@ -252,6 +252,13 @@ export class Sequential {
     for (const l of this.layers) layers.push({ class_name: l.className, config: l.getConfig() });
     return { class_name: 'Sequential', config: { name: this.name, layers }, keras_version: '2.15.0', backend: 'tensorflow' };
   }
+}
+
+/** a[from:] equals b, without slicing (predictInto allocates nothing). */
+function sameDims(a: readonly number[], from: number, b: readonly number[]): boolean {
+  if (a.length - from !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[from + i] !== b[i]) return false;
+  return true;
 }
 
 function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
