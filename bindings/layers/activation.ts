@@ -2,7 +2,7 @@ import { activationPass, type ActivationSpec, epilogueAct, resolveActivation } f
 import { checkKeys } from '../args.js';
 import { Act } from '../backend/kernels.js';
 import { sizeOf } from '../tensor.js';
-import { COMMON_OPTIONS, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
+import { COMMON_OPTIONS, type Epilogue, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
 
 /** Keras Activation: applies a named activation elementwise, in place. */
 export class Activation extends Layer {
@@ -20,6 +20,11 @@ export class Activation extends Layer {
 
   get inPlace(): boolean {
     return true;
+  }
+
+  epilogueOffer(): Epilogue | null {
+    const { act, alpha, softmax } = this.activation;
+    return !softmax && act !== Act.Linear && act === epilogueAct(this.activation) ? { act, alpha } : null;
   }
 
   plan(ctx: StepContext): Step[] {

@@ -83,13 +83,19 @@ export class BatchNormalization extends Layer {
     }
   }
 
+  get acceptsEpilogue(): boolean {
+    return true;
+  }
+
   plan(ctx: StepContext): Step[] {
     const C = this.channels;
     const rows = ctx.batch * sizeOf(this.inputShape!) / C;
     const scale = ctx.statics;
     const shift = ctx.statics + 4 * C;
     const k = ctx.kernels;
-    return [() => k.scaleShift(ctx.input, ctx.output, rows, C, scale, shift, Act.Linear, 0)];
+    const act = ctx.epilogue?.act ?? Act.Linear;
+    const alpha = ctx.epilogue?.alpha ?? 0;
+    return [() => k.scaleShift(ctx.input, ctx.output, rows, C, scale, shift, act, alpha)];
   }
 
   getConfig(): Record<string, unknown> {

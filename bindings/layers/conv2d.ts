@@ -51,6 +51,10 @@ export class Conv2D extends BaseConv {
     return 4 * this.pixels(batch) * (this.taps + 1);
   }
 
+  get acceptsEpilogue(): boolean {
+    return this.activation.name === 'linear';
+  }
+
   plan(ctx: StepContext): Step[] {
     const [h, w, K] = this.inputShape!;
     const [oh, ow, N] = this.outputShape!;
@@ -80,8 +84,8 @@ export class Conv2D extends BaseConv {
         }
       }
     }
-    const act = epilogueAct(this.activation);
-    const alpha = this.activation.alpha;
+    const act = ctx.epilogue?.act ?? epilogueAct(this.activation);
+    const alpha = ctx.epilogue?.alpha ?? this.activation.alpha;
     const k = ctx.kernels;
     const wp = ctx.statics;
     return [

@@ -115,14 +115,18 @@ export class Conv2DTranspose extends BaseConv {
     return this.phases().phases.reduce((sum, p) => sum + 4 * batch * p.ys.length * p.xs.length * (p.taps.length + 1), 0);
   }
 
+  get acceptsEpilogue(): boolean {
+    return this.activation.name === 'linear';
+  }
+
   plan(ctx: StepContext): Step[] {
     const [h, w, K] = this.inputShape!;
     const [oh, ow, N] = this.outputShape!;
     const [sh, sw] = this.strides;
     const [dh, dw] = this.dilationRate;
     const { phases, cropY, cropX } = this.phases();
-    const fusedAct = epilogueAct(this.activation);
-    const alpha = this.activation.alpha;
+    const fusedAct = ctx.epilogue?.act ?? epilogueAct(this.activation);
+    const alpha = ctx.epilogue?.alpha ?? this.activation.alpha;
     const k = ctx.kernels;
     const u32 = ctx.u32;
     const steps: Step[] = [];

@@ -58,6 +58,10 @@ export class Dense extends Layer {
     return batch * sizeOf(this.inputShape!.slice(0, -1));
   }
 
+  get acceptsEpilogue(): boolean {
+    return this.activation.name === 'linear';
+  }
+
   plan(ctx: StepContext): Step[] {
     const M = this.rows(ctx.batch);
     const K = this.inFeatures;
@@ -68,8 +72,8 @@ export class Dense extends Layer {
       ctx.u32[(inPtrs >>> 2) + m] = ctx.input + 4 * K * m;
       ctx.u32[(outPtrs >>> 2) + m] = ctx.output + 4 * N * m;
     }
-    const act = epilogueAct(this.activation);
-    const alpha = this.activation.alpha;
+    const act = ctx.epilogue?.act ?? epilogueAct(this.activation);
+    const alpha = ctx.epilogue?.alpha ?? this.activation.alpha;
     const k = ctx.kernels;
     const w = ctx.statics;
     return [

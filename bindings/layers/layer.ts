@@ -1,4 +1,4 @@
-import type { Kernels } from '../backend/kernels.js';
+import type { Act, Kernels } from '../backend/kernels.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { filled, glorotUniform } from '../random.js';
 import { sizeOf } from '../tensor.js';
@@ -41,6 +41,14 @@ export interface StepContext {
   readonly tables: number;
   /** A row of zero floats, at least as long as any layer's `zeroRowFloats`. */
   readonly zeroRow: number;
+  /** An activation taken over from the next layer, for this layer's epilogue (or null). */
+  readonly epilogue: Epilogue | null;
+}
+
+/** A cheap activation (linear, relu, leaky relu) a GEMM or scale-shift epilogue applies. */
+export interface Epilogue {
+  readonly act: Act;
+  readonly alpha: number;
 }
 
 export type Step = () => void;
@@ -168,6 +176,16 @@ export abstract class Layer {
   /** Length of the zero row padding taps point at. */
   zeroRowFloats(): number {
     return 0;
+  }
+
+  /** Whether this layer's kernels can apply the next layer's activation in their epilogue. */
+  get acceptsEpilogue(): boolean {
+    return false;
+  }
+
+  /** The activation this (in-place) layer amounts to, if an epilogue can apply it instead. */
+  epilogueOffer(): Epilogue | null {
+    return null;
   }
 
   /** The kernel calls that compute this layer for one plan. */

@@ -2,7 +2,7 @@ import { Act } from '../backend/kernels.js';
 import { checkKeys, finite } from '../args.js';
 import { ConfigError } from '../errors.js';
 import { sizeOf } from '../tensor.js';
-import { COMMON_OPTIONS, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
+import { COMMON_OPTIONS, type Epilogue, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
 
 export interface LeakyReLUOptions extends LayerOptions {
   /** Keras 2 name of the slope. */
@@ -32,6 +32,10 @@ export class LeakyReLU extends Layer {
 
   get inPlace(): boolean {
     return true;
+  }
+
+  epilogueOffer(): Epilogue {
+    return { act: Act.LeakyRelu, alpha: this.alpha };
   }
 
   plan(ctx: StepContext): Step[] {

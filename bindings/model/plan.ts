@@ -106,17 +106,25 @@ export function buildPlan(rt: Runtime, layers: readonly Layer[], inputShape: rea
   const u32 = new Uint32Array(buf);
   const steps: Step[] = [];
   let table = tables;
-  layers.forEach((layer, i) => {
-    steps.push(...layer.plan({
+  for (let i = 0; i < layers.length; i++) {
+    // a layer followed by a cheap in-place activation applies it in its own epilogue
+    const next = layers[i + 1];
+    const offer = next && layers[i].acceptsEpilogue && next.inPlace ? next.epilogueOffer() : null;
+    steps.push(...layers[i].plan({
       kernels: rt.kernels, f32, u32, batch,
       input: activations + offsets[reads[i]],
       output: activations + offsets[writes[i]],
       statics: rt.statics[i],
       tables: table,
       zeroRow: rt.zeroRow,
+      epilogue: offer,
     }));
     table += tableSizes[i];
-  });
+    if (offer) {
+      table += tableSizes[i + 1];
+      i++; // the activation layer's work is done
+    }
+  }
   const inputPtr = activations + offsets[0];
   const outputPtr = activations + offsets[current];
   const outputShape = layers.length ? layers[layers.length - 1].outputShape! : inputShape;

@@ -1,0 +1,187 @@
+/**
+ * Keras "legacy" HDF5 files: `model.save('x.h5')` (Keras 1–3, tf.keras) and
+ * `model.save_weights('x.h5')` (Keras 2).
+ *
+ * Layout (keras/src/legacy/saving/legacy_h5_format.py):
+ *   /                      attrs model_config (JSON), keras_version, backend[, training_config]
+ *   /model_weights         attrs layer_names[, layer_names0, layer_names1 …], keras_version, backend
+ *   /model_weights/<layer> attrs weight_names (e.g. "dense_1/kernel:0" or, Keras 3, "dense/kernel")
+ *   /model_weights/<layer>/<weight name>   the dataset (the name's '/' makes subgroups)
+ * A weights-only file has the `model_weights` content at its root.
+ *
+ * Matching is Keras's own (load_weights_from_hdf5_group): top-level layers that have weights,
+ * in order, against saved layers whose weight_names are not empty, in order; within a layer,
+ * weight_names order. A nested model is one saved layer holding all its sublayers' weights; those
+ * are matched by name (".../<layer>/<weight>"), else in the order Keras wrote them (trainable
+ * weights of all sublayers, then the non-trainable ones).
+ */
+import { WeightsError } from '../errors.js';
+import type { Layer, WeightSpec } from '../layers/layer.js';
+import { type Prepared, throwWeightProblems, type WeightRef } from './assemble.js';
+import { CorruptFileError } from './errors.js';
+import type { H5File, H5Object } from './hdf5/file.js';
+import { leavesOf, type LeafSpec, type TreeNode } from './keras_config.js';
+
+/** A string-list attribute, joined from Keras's `name0`, `name1`, … chunks when it was split. */
+export function stringListAttr(file: H5File, obj: H5Object, name: string): string[] | undefined {
+  const whole = file.attr(obj, name);
+  if (whole !== undefined) return toStrings(whole);
+  const parts: string[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const part = file.attr(obj, `${name}${i}`);
+    if (part === undefined) break;
+    parts.push(...toStrings(part));
+  }
+  return parts.length ? parts : undefined;
+}
+
+function toStrings(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  return v === undefined || v === '' ? [] : [String(v)];
+}
+
+export function stringAttr(file: H5File, obj: H5Object, name: string): string | undefined {
+  const v = file.attr(obj, name);
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? (v.length === 1 ? String(v[0]) : undefined) : String(v);
+}
+
+/** What one layer of the model wants: its weight specs, with the leaf they belong to. */
+interface Wanted {
+  layer: number;
+  spec: number;
+  leafName: string;
+  specName: string;
+}
+
+/** A reference to one dataset below `group`. */
+function ref(file: H5File, group: H5Object, path: string, where: string): WeightRef | string {
+  const obj = file.get(path, group);
+  if (!obj || !obj.isDataset) return `${where}: dataset '${path}' listed in weight_names is missing`;
+  const { shape } = file.datasetInfo(obj);
+  return { where: `'${path}'`, shape, read: () => file.readFloat32(obj, `${file.name}: '${path}'`) };
+}
+
+const stripIndex = (n: string) => n.replace(/:\d+$/, '');
+
+/** Saved layers that hold weights: [name, weight_names] in file order. */
+function savedLayers(file: H5File, group: H5Object, what: string): { name: string; group: H5Object; weights: string[] }[] {
+  const names = stringListAttr(file, group, 'layer_names');
+  if (!names) throw new CorruptFileError(`${what}: the weights group has no 'layer_names' attribute`);
+  const out: { name: string; group: H5Object; weights: string[] }[] = [];
+  for (const name of names) {
+    const g = file.get(name, group);
+    if (!g) throw new CorruptFileError(`${what}: layer_names lists '${name}' but there is no such group`);
+    const weights = stringListAttr(file, g, 'weight_names') ?? [];
+    if (weights.length) out.push({ name, group: g, weights });
+  }
+  return out;
+}
+
+/**
+ * Weight references for a model loaded from a config (top-level `units` = the model's layers,
+ * nested models included as one unit).
+ */
+export function legacyRefs(file: H5File, group: H5Object, p: Prepared, what: string): WeightRef[][] {
+  const refs: WeightRef[][] = p.layers.map(() => []);
+  const wantedOf = (leaf: LeafSpec): Wanted[] => {
+    const i = p.index.get(leaf)!;
+    return p.specs[i].map((s, j) => ({ layer: i, spec: j, leafName: leaf.name, specName: s.name }));
+  };
+  const units = p.norm.root.children.filter((u) => leavesOf(u).some((l) => p.specs[p.index.get(l)!].length));
+  const saved = savedLayers(file, group, what);
+  if (saved.length !== units.length) {
+    throw new WeightsError(`${what}: the file has weights for ${saved.length} layers (${saved.map((s) => s.name).join(', ')}) but the model has ${units.length} layers with weights (${units.map(unitName).join(', ')})`);
+  }
+  const problems: string[] = [];
+  units.forEach((unit, k) => {
+    const s = saved[k];
+    let wanted: Wanted[];
+    let order: number[] | null = null;
+    if (unit.kind === 'leaf') {
+      wanted = wantedOf(unit.leaf);
+      order = wanted.map((_, j) => j);
+    } else {
+      wanted = leavesOf(unit).flatMap(wantedOf);
+      order = matchByName(s.weights, wanted);
+      if (!order) {
+        wanted = legacyOrder(unit, p, wantedOf);
+        order = wanted.map((_, j) => j);
+      }
+    }
+    if (s.weights.length !== wanted.length) {
+      problems.push(`layer '${unitName(unit)}' expects ${wanted.length} weights, saved layer '${s.name}' has ${s.weights.length} (${s.weights.join(', ')})`);
+      return;
+    }
+    wanted.forEach((w, j) => {
+      const r = ref(file, s.group, s.weights[order![j]], `saved layer '${s.name}'`);
+      if (typeof r === 'string') problems.push(r);
+      else refs[w.layer][w.spec] = { ...r, where: `'${s.name}/${s.weights[order![j]]}'` };
+    });
+  });
+  throwWeightProblems(what, problems);
+  return refs;
+}
+
+function unitName(u: TreeNode): string {
+  return u.kind === 'leaf' ? u.leaf.name : u.name;
+}
+
+/** For each wanted weight, the index of the saved name ".../<layer>/<weight>[:0]", or null if not unique. */
+function matchByName(names: string[], wanted: Wanted[]): number[] | null {
+  const used = new Set<number>();
+  const out: number[] = [];
+  for (const w of wanted) {
+    const key = `${w.leafName}/${w.specName}`;
+    const hits = names.map((n, i) => [stripIndex(n), i] as const).filter(([n]) => n === key || n.endsWith(`/${key}`));
+    if (hits.length !== 1 || used.has(hits[0][1])) return null;
+    used.add(hits[0][1]);
+    out.push(hits[0][1]);
+  }
+  return out;
+}
+
+/** tf.keras / Keras 2 order of a nested model's weights: all trainable, then all non-trainable. */
+function legacyOrder(node: TreeNode, p: Prepared, wantedOf: (l: LeafSpec) => Wanted[]): Wanted[] {
+  const isTrainable = (w: Wanted) => p.specs[w.layer][w.spec].trainable;
+  const trainable = (n: TreeNode): Wanted[] => {
+    if (n.kind === 'leaf') return n.leaf.trainable ? wantedOf(n.leaf).filter(isTrainable) : [];
+    return n.trainable ? n.children.flatMap(trainable) : [];
+  };
+  const all = (n: TreeNode): Wanted[] => [...trainable(n), ...nonTrainable(n)];
+  const nonTrainable = (n: TreeNode): Wanted[] => {
+    if (n.kind === 'leaf') return n.leaf.trainable ? wantedOf(n.leaf).filter((w) => !isTrainable(w)) : wantedOf(n.leaf);
+    return n.trainable ? n.children.flatMap(nonTrainable) : n.children.flatMap(all);
+  };
+  return all(node);
+}
+
+/**
+ * Weight values for a model built in code, from a legacy weights group (Keras's order-based
+ * load_weights): returns them in `model.getWeights()` order.
+ */
+export function legacyWeightsFor(file: H5File, group: H5Object, layers: readonly Layer[], what: string): Float32Array[] {
+  const withWeights = layers.filter((l) => l.weightSpecs(l.inputShape!).length);
+  const saved = savedLayers(file, group, what);
+  if (saved.length !== withWeights.length) {
+    throw new WeightsError(`${what}: the file has weights for ${saved.length} layers (${saved.map((s) => s.name).join(', ')}) but the model has ${withWeights.length} layers with weights (${withWeights.map((l) => l.name).join(', ')})`);
+  }
+  const problems: string[] = [];
+  const refs: WeightRef[] = [];
+  withWeights.forEach((layer, k) => {
+    const specs: WeightSpec[] = layer.weightSpecs(layer.inputShape!);
+    const s = saved[k];
+    if (s.weights.length !== specs.length) {
+      problems.push(`${layer.label} expects ${specs.length} weights, saved layer '${s.name}' has ${s.weights.length}`);
+      return;
+    }
+    specs.forEach((spec, j) => {
+      const r = ref(file, s.group, s.weights[j], `saved layer '${s.name}'`);
+      if (typeof r === 'string') problems.push(r);
+      else if (r.shape.join() !== spec.shape.join()) problems.push(`${layer.label}: ${spec.name} should be [${spec.shape.join(', ')}] but '${s.name}/${s.weights[j]}' is [${r.shape.join(', ')}]`);
+      else refs.push(r);
+    });
+  });
+  throwWeightProblems(what, problems);
+  return refs.map((r) => r.read());
+}
