@@ -60,3 +60,25 @@ export function softmax(x: usize, out: usize, rows: i32, C: i32): void {
     out += rowBytes;
   }
 }
+
+/** firstNonFinite: index of the first NaN or ±Infinity in count floats, or -1 (input checks). */
+export function firstNonFinite(x: usize, count: i32): i32 {
+  const end = <usize>count << 2;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const max = f32x4.splat(F32.MAX_VALUE);
+    // |v| <= MAX is false for NaN and ±Infinity
+    for (; i + 64 <= end; i += 64) {
+      const ok = v128.and(
+        v128.and(f32x4.le(f32x4.abs(v128.load(x + i)), max), f32x4.le(f32x4.abs(v128.load(x + i, 16)), max)),
+        v128.and(f32x4.le(f32x4.abs(v128.load(x + i, 32)), max), f32x4.le(f32x4.abs(v128.load(x + i, 48)), max)));
+      if (!i32x4.all_true(ok)) break;
+    }
+  }
+  // tail, and the block that held the bad value
+  for (; i < end; i += 4) {
+    const v = load<f32>(x + i);
+    if (!(Mathf.abs(v) <= F32.MAX_VALUE)) return <i32>(i >> 2);
+  }
+  return -1;
+}

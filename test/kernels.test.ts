@@ -148,6 +148,26 @@ for (const backend of builds) {
       }
     });
 
+    it('firstNonFinite finds the first NaN or ±Infinity, or -1', () => {
+      const { memory, kernels } = backend.createMemory();
+      memory.ensure(memory.base + 4 * 300);
+      for (const count of [0, 1, 3, 4, 15, 16, 17, 64, 65, 257]) {
+        for (const bad of [null, NaN, Infinity, -Infinity]) for (const seed of [1, 2, 3]) {
+          const f32 = new Float32Array(memory.buffer, memory.base, count + 8);
+          const r = rng(count * 10 + seed);
+          for (let i = 0; i < count; i++) f32[i] = (r() - 0.5) * 3.4e38;
+          f32[count] = NaN; // past the end: must not be seen
+          let want = -1;
+          if (bad !== null && count > 0) {
+            want = Math.floor(r() * count);
+            f32[want] = bad;
+            if (want + 1 < count) f32[want + 1] = NaN; // a later bad value must not win
+          }
+          expect(kernels.firstNonFinite(memory.base, count), `count=${count} bad=${bad}`).toBe(want);
+        }
+      }
+    });
+
     it('softmax over rows, in place and not', () => {
       for (const rows of [1, 3]) for (const C of [1, 2, 5, 10, 33]) for (const inPlace of [false, true]) {
         const n = rows * C;

@@ -49,3 +49,24 @@ describe('no memory growth or re-planning across calls', () => {
     expect(internals.plan).toBe(plan);
   });
 });
+
+describe('ioTensors: input and output in the model memory', () => {
+  it.each(['wasm', 'js'] as const)('predictInto(io.input, io.output) equals predict on %s', async (backend) => {
+    await init();
+    setBackend(backend);
+    const m = generator();
+    const x = tensor(new Float32Array(2 * 10).map((_, i) => Math.cos(i)), [2, 10]);
+    const want = m.predict(x).data.slice();
+    const io = m.ioTensors(2);
+    expect(io.input.shape).toEqual([2, 10]);
+    expect(io.output.shape).toEqual([2, 28, 28, 1]);
+    io.input.data.set(x.data);
+    expect(m.predictInto(io.input, io.output)).toBe(io.output);
+    expect(io.output.data).toEqual(want);
+    // a later predict on the same plan does not disturb correctness of the views
+    io.input.data.set(x.data);
+    m.predictInto(io.input, io.output);
+    expect(io.output.data).toEqual(want);
+    expect(() => m.ioTensors(0)).toThrow(/positive integer/);
+  });
+});

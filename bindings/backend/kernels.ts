@@ -80,6 +80,9 @@ export interface Kernels {
   /** out[i] = act(x[i]) for i < count, any Act; x may equal out. */
   activation(x: number, out: number, count: number, act: Act, alpha: number): void;
 
+  /** Index of the first NaN or ±Infinity among `count` floats at x, or -1. */
+  firstNonFinite(x: number, count: number): number;
+
   /** Softmax over each row of C floats (Keras's default axis -1); x may equal out. */
   softmax(x: number, out: number, rows: number, C: number): void;
 

@@ -127,6 +127,12 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       for (let i = 0; i < count; i++) f32[(out >>> 2) + i] = applyAct(f32[(x >>> 2) + i], act, alpha);
     },
 
+    firstNonFinite(x, count) {
+      views();
+      for (let i = 0; i < count; i++) if (!Number.isFinite(f32[(x >>> 2) + i])) return i;
+      return -1;
+    },
+
     softmax(x, out, rows, C) {
       views();
       for (let r = 0; r < rows; r++) {

@@ -191,10 +191,6 @@ export class Sequential {
       throw new ShapeError(`${this.label}: ${what} has shape [${t.shape.join(', ')}] but ${first ? first.label : 'the model'} expects ${shapeString(want)}`);
     }
     if (t.shape[0] < 1) throw new ShapeError(`${this.label}: ${what} has an empty batch`);
-    const data = t.data;
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new ShapeError(`${this.label}: ${what} holds a non-finite value (${data[i]}) at index ${i}`);
-    }
     return t;
   }
 
@@ -213,9 +209,12 @@ export class Sequential {
     return this.plan;
   }
 
-  private run(x: Tensor): Plan {
+  private run(x: Tensor, what: string): Plan {
     const plan = this.prepare(x.shape[0]);
-    plan.input.set(x.data);
+    if (x.data !== plan.input) plan.input.set(x.data); // ioTensors() input: already in place
+    // checked in the backend's memory: a SIMD scan on wasm, far faster than a JS loop
+    const bad = this.runtime!.kernels.firstNonFinite(plan.input.byteOffset, plan.input.length);
+    if (bad >= 0) throw new ShapeError(`${this.label}: ${what} holds a non-finite value (${x.data[bad]}) at index ${bad}`);
     const steps = plan.steps;
     for (let i = 0; i < steps.length; i++) steps[i]();
     return plan;
@@ -224,7 +223,7 @@ export class Sequential {
   /** Runs the model on a batch; the result owns its data. */
   predict(x: TensorLike): Tensor {
     const t = this.coerceInput(x, 'predict input');
-    const plan = this.run(t);
+    const plan = this.run(t, 'predict input');
     return new Tensor(plan.output.slice(), [t.shape[0], ...this.outputShape!.slice(1) as number[]]);
   }
 
@@ -235,9 +234,23 @@ export class Sequential {
     if (!(out instanceof Tensor) || out.rank !== last.length + 1 || out.shape[0] !== t.shape[0] || !sameDims(out.shape, 1, last)) {
       throw new ShapeError(`${this.label}: predictInto output has shape [${out?.shape?.join(', ')}], expected [${[t.shape[0], ...last].join(', ')}]`);
     }
-    const plan = this.run(t);
-    out.data.set(plan.output);
+    const plan = this.run(t, 'predictInto input');
+    if (out.data !== plan.output) out.data.set(plan.output); // ioTensors() output: already there
     return out;
+  }
+
+  /**
+   * Tensors that live in the model's own memory for one batch size. Write latents into
+   * `input.data`, call `predictInto(input, output)`, read `output.data`: no copy in or out, which
+   * matters for memory-bound models (upsampling). They stay valid until the model plans again
+   * (another batch size, setBackend, add, memoryLimit); after that, ask again.
+   */
+  ioTensors(batch: number): { input: Tensor; output: Tensor } {
+    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`${this.label}: ioTensors batch must be a positive integer, got ${String(batch)}`);
+    this.build();
+    const plan = this.prepare(batch);
+    const last = this.layers.length ? this.layers[this.layers.length - 1].outputShape! : this.sampleShape!;
+    return { input: new Tensor(plan.input, [batch, ...this.sampleShape!]), output: new Tensor(plan.output, [batch, ...last]) };
   }
 
   /** The Keras model config (tf.keras 2 layout), readable by modelFromJSON and Keras. */
