@@ -27,26 +27,23 @@ const ACTIVATIONS: Record<string, { act: Act; alpha: number }> = {
   gelu: { act: Act.Gelu, alpha: 0 },
   // Keras 3: relu6(x + 3) / 6 = clip(x/6 + 0.5, 0, 1); Keras 2 used clip(0.2x + 0.5, 0, 1)
   hard_sigmoid: { act: Act.HardSigmoid, alpha: 1 / 6 },
+  // Keras 2's hard_sigmoid under its own name, so a model keeps its meaning through toJSON;
+  // modelFromJSON and upconv/io map 'hard_sigmoid' of Keras 1/2 files to it
+  hard_sigmoid_keras2: { act: Act.HardSigmoid, alpha: 0.2 },
   relu6: { act: Act.Relu6, alpha: 0 },
   exponential: { act: Act.Exponential, alpha: 0 },
   softmax: { act: Act.Linear, alpha: 0 },
 };
 
-export interface ActivationContext {
-  /** Models written by Keras 2 (tf.keras, Keras 2.2): hard_sigmoid has slope 0.2 there. */
-  keras2?: boolean;
-}
-
 /** Resolves a Keras activation name (null/undefined → linear); unknown names throw naming `where`. */
-export function resolveActivation(name: unknown, where: string, context: ActivationContext = {}): ActivationSpec {
+export function resolveActivation(name: unknown, where: string): ActivationSpec {
   if (name === undefined || name === null) return { name: 'linear', ...ACTIVATIONS.linear, softmax: false };
   if (typeof name !== 'string') throw new ConfigError(`${where}: activation must be a string, got ${JSON.stringify(name)}`);
   const spec = ACTIVATIONS[name];
   if (!spec) {
     throw new ConfigError(`${where}: unknown activation '${name}' (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
   }
-  const alpha = name === 'hard_sigmoid' && context.keras2 ? 0.2 : spec.alpha;
-  return { name, act: spec.act, alpha, softmax: name === 'softmax' };
+  return { name, act: spec.act, alpha: spec.alpha, softmax: name === 'softmax' };
 }
 
 /** The code a GEMM or scale-shift epilogue applies itself (cheap activations), else Linear. */

@@ -3,8 +3,11 @@
 //   dist/index.js, index.cjs  Node, Deno, Bun, default: the builds inlined (ESM and CommonJS)
 //   dist/browser.js           fetches dist/upconv.*.wasm beside itself
 //   dist/worker.js            imports dist/upconv.*.wasm as modules (workerd, edge workers)
+//   dist/io.js                upconv/io: Keras .h5 / .keras / tf.js loading (ESM)
+//   dist/chunk-*.js           the core, shared by the ESM entries above (one module instance)
+//   dist/cli.js               the `upconv` command (Node)
 // Usage: node scripts/build-js.mjs
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,9 +25,19 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: { index: 'bindings/index.ts', browser: 'bindings/browser.ts' }, outdir: 'dist', format: 'esm' });
-await build({ ...common, entryPoints: { worker: 'bindings/worker.ts' }, outdir: 'dist', format: 'esm', external: ['*.wasm'] });
+// one build with splitting, so that upconv/io and the entry a runtime picks share one core
+await build({
+  ...common,
+  entryPoints: { index: 'bindings/index.ts', browser: 'bindings/browser.ts', worker: 'bindings/worker.ts', io: 'bindings/io/index.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  external: ['*.wasm'],
+});
 await build({ ...common, entryPoints: ['bindings/index.ts'], outfile: 'dist/index.cjs', format: 'cjs' });
+await build({ ...common, entryPoints: ['bindings/cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', platform: 'node' });
+await chmod('dist/cli.js', 0o755);
 for (const f of ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm']) {
   await copyFile(join('build', f), join('dist', f));
 }

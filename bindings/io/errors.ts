@@ -9,7 +9,8 @@ import { ModelFormatError, UpconvError } from '../errors.js';
 /** A source that cannot be read: a missing file, an HTTP error, a shard that is not there. */
 export class FileSourceError extends UpconvError {
   constructor(message: string) {
-    super(message, 'SOURCE');
+    super(message, 'SOURCE', 'FileSourceError');
+    this.name = 'FileSourceError'; // literal: minifiers rename classes
   }
 }
 
@@ -18,6 +19,7 @@ export class UnsafePathError extends FileSourceError {
   constructor(message: string) {
     super(message);
     (this as { code: string }).code = 'UNSAFE_PATH';
+    this.name = 'UnsafePathError';
   }
 }
 
@@ -26,6 +28,7 @@ export class UnknownFormatError extends ModelFormatError {
   constructor(message: string) {
     super(message);
     (this as { code: string }).code = 'UNKNOWN_FORMAT';
+    this.name = 'UnknownFormatError';
   }
 }
 
@@ -34,6 +37,7 @@ export class CorruptFileError extends ModelFormatError {
   constructor(message: string) {
     super(message);
     (this as { code: string }).code = 'CORRUPT_FILE';
+    this.name = 'CorruptFileError';
   }
 }
 
@@ -43,6 +47,7 @@ export class UnsupportedModelError extends ModelFormatError {
   constructor(what: string, problems: string[]) {
     super(`${what}: ${problems.length} unsupported item${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`);
     (this as { code: string }).code = 'UNSUPPORTED_MODEL';
+    this.name = 'UnsupportedModelError';
     this.problems = problems;
   }
 }

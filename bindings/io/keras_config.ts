@@ -221,10 +221,6 @@ function parseModel(entry: Config, v3Path: string[], scope: string[], depth: num
     layers = chain;
     fileOrder = (cfgRaw as Config).layers as Config[];
   }
-  if (!top && !isObject(cfgRaw)) {
-    ctx.problems.push(`${where}: missing config object`);
-    return node;
-  }
   // Keras saving_lib names each layer of a container snake_case(class name), then _1, _2, … per
   // class, in the container's order
   const used = new Map<string, number>();

@@ -55,11 +55,11 @@ interface Wanted {
 }
 
 /** A reference to one dataset below `group`. */
-function ref(file: H5File, group: H5Object, path: string, where: string): WeightRef | string {
+function ref(file: H5File, group: H5Object, path: string, where: string, full: string): WeightRef | string {
   const obj = file.get(path, group);
-  if (!obj || !obj.isDataset) return `${where}: dataset '${path}' listed in weight_names is missing`;
+  if (!obj || !obj.isDataset) return `${where}: dataset '${full}' listed in weight_names is missing`;
   const { shape } = file.datasetInfo(obj);
-  return { where: `'${path}'`, shape, read: () => file.readFloat32(obj, `${file.name}: '${path}'`) };
+  return { where: `'${full}'`, shape, read: () => file.readFloat32(obj, `'${full}'`) };
 }
 
 const stripIndex = (n: string) => n.replace(/:\d+$/, '');
@@ -82,7 +82,7 @@ function savedLayers(file: H5File, group: H5Object, what: string): { name: strin
  * Weight references for a model loaded from a config (top-level `units` = the model's layers,
  * nested models included as one unit).
  */
-export function legacyRefs(file: H5File, group: H5Object, p: Prepared, what: string): WeightRef[][] {
+export function legacyRefs(file: H5File, group: H5Object, prefix: string, p: Prepared, what: string): WeightRef[][] {
   const refs: WeightRef[][] = p.layers.map(() => []);
   const wantedOf = (leaf: LeafSpec): Wanted[] => {
     const i = p.index.get(leaf)!;
@@ -114,9 +114,9 @@ export function legacyRefs(file: H5File, group: H5Object, p: Prepared, what: str
       return;
     }
     wanted.forEach((w, j) => {
-      const r = ref(file, s.group, s.weights[order![j]], `saved layer '${s.name}'`);
+      const r = ref(file, s.group, s.weights[order![j]], `saved layer '${s.name}'`, `${prefix}${s.name}/${s.weights[order![j]]}`);
       if (typeof r === 'string') problems.push(r);
-      else refs[w.layer][w.spec] = { ...r, where: `'${s.name}/${s.weights[order![j]]}'` };
+      else refs[w.layer][w.spec] = r;
     });
   });
   throwWeightProblems(what, problems);
@@ -160,7 +160,7 @@ function legacyOrder(node: TreeNode, p: Prepared, wantedOf: (l: LeafSpec) => Wan
  * Weight values for a model built in code, from a legacy weights group (Keras's order-based
  * load_weights): returns them in `model.getWeights()` order.
  */
-export function legacyWeightsFor(file: H5File, group: H5Object, layers: readonly Layer[], what: string): Float32Array[] {
+export function legacyWeightsFor(file: H5File, group: H5Object, prefix: string, layers: readonly Layer[], what: string): Float32Array[] {
   const withWeights = layers.filter((l) => l.weightSpecs(l.inputShape!).length);
   const saved = savedLayers(file, group, what);
   if (saved.length !== withWeights.length) {
@@ -176,9 +176,9 @@ export function legacyWeightsFor(file: H5File, group: H5Object, layers: readonly
       return;
     }
     specs.forEach((spec, j) => {
-      const r = ref(file, s.group, s.weights[j], `saved layer '${s.name}'`);
+      const r = ref(file, s.group, s.weights[j], `saved layer '${s.name}'`, `${prefix}${s.name}/${s.weights[j]}`);
       if (typeof r === 'string') problems.push(r);
-      else if (r.shape.join() !== spec.shape.join()) problems.push(`${layer.label}: ${spec.name} should be [${spec.shape.join(', ')}] but '${s.name}/${s.weights[j]}' is [${r.shape.join(', ')}]`);
+      else if (r.shape.join() !== spec.shape.join()) problems.push(`${layer.label}: ${spec.name} should be [${spec.shape.join(', ')}] but ${r.where} is [${r.shape.join(', ')}]`);
       else refs.push(r);
     });
   });

@@ -60,7 +60,7 @@ function layerRefs(file: H5File, path: string[], count: number, label: string, p
       continue;
     }
     const { shape } = file.datasetInfo(obj);
-    refs.push({ where, shape, read: () => file.readFloat32(obj, `${file.name}: ${where}`) });
+    refs.push({ where, shape, read: () => file.readFloat32(obj, where) });
   }
   return refs;
 }

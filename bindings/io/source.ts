@@ -98,7 +98,16 @@ async function readPath(path: string, opts: SourceOptions): Promise<Opened> {
     try {
       await fs.stat(inner);
     } catch {
-      throw new FileSourceError(`${path} is a folder without a model.json`);
+      let savedModel = false;
+      try {
+        await fs.stat(`${path.replace(/[\\/]+$/, '')}/saved_model.pb`);
+        savedModel = true;
+      } catch {
+        /* not one either */
+      }
+      throw new FileSourceError(savedModel
+        ? `${path} is a TensorFlow SavedModel, which upconv cannot read; save the model with model.save('generator.h5') or as .keras`
+        : `${path} is a folder without a model.json`);
     }
     return { ...(await readPath(inner, opts)), isDirectory: true };
   }

@@ -65,7 +65,7 @@ export class ZipArchive {
       const commentLength = b.u16(p + 32);
       let localHeader = b.u32(p + 42);
       const nameBytes = b.slice(p + 46, nameLength, 'a zip entry name');
-      const name = new TextDecoder(flags & 0x800 ? 'utf-8' : 'utf-8').decode(nameBytes);
+      const name = new TextDecoder('utf-8').decode(nameBytes); // Keras and tf.js write ASCII names
       // zip64 extended information
       let x = p + 46 + nameLength;
       const xEnd = x + extraLength;

@@ -263,7 +263,8 @@ export class Sequential {
       layers.push({ class_name: 'InputLayer', config: input.getConfig() });
     }
     for (const l of this.layers) layers.push({ class_name: l.className, config: l.getConfig() });
-    return { class_name: 'Sequential', config: { name: this.name, layers }, keras_version: '2.15.0', backend: 'tensorflow' };
+    // no keras_version: the activations mean what they mean in Keras 3 (see hard_sigmoid_keras2)
+    return { class_name: 'Sequential', config: { name: this.name, layers }, backend: 'tensorflow' };
   }
 }
 

@@ -120,6 +120,7 @@ export class H5File {
   private readonly objects = new Map<number, H5Object>();
   private readonly linkCache = new Map<number, Map<string, number>>();
   private readonly globalHeaps = new Map<number, Map<number, { pos: number; size: number }>>();
+  private readonly attrCache = new Map<number, AttrRaw[]>();
 
   constructor(buf: Uint8Array, name: string, limits: ReaderLimits = {}) {
     this.name = name;
@@ -169,8 +170,9 @@ export class H5File {
     } else {
       throw this.corrupt(`unsupported HDF5 superblock version ${version}`);
     }
-    if (eof !== UNDEF && this.base + eof > b.length) {
-      throw this.corrupt(`the file is truncated: its superblock says ${this.base + eof} bytes, but only ${b.length} are there`);
+    // (libhdf5 writes the end-of-file address as an absolute offset, even with a userblock)
+    if (eof !== UNDEF && eof > b.length) {
+      throw this.corrupt(`the file is truncated: its superblock says ${eof} bytes, but only ${b.length} are there`);
     }
     if (this.rootAddress === UNDEF) throw this.corrupt('the superblock has no root group');
   }
@@ -424,7 +426,10 @@ export class H5File {
   // ---- attributes ---------------------------------------------------------------------------
 
   private rawAttributes(obj: H5Object): AttrRaw[] {
+    const cached = this.attrCache.get(obj.address);
+    if (cached) return cached;
     const out: AttrRaw[] = [];
+    this.attrCache.set(obj.address, out);
     for (const m of obj.messages) {
       if (m.type === MSG.attribute) {
         const a = this.parseAttribute(m.pos, m.size);
@@ -842,6 +847,8 @@ export class H5File {
     const O = this.offsetSize;
     const keySize = 8 + 8 * rank;
     const visited = new Set<number>();
+    const maxChunks = shape.reduce((n, s, d) => n * Math.ceil(s / dims[d]), 1);
+    let chunks = 0;
     const walk = (addr: number, level: number | null, depth: number): void => {
       if (depth > 64) throw this.corrupt(`${what}: the chunk B-tree is too deep`);
       if (visited.has(addr)) throw this.corrupt(`${what}: the chunk B-tree refers back to itself`);
@@ -865,6 +872,8 @@ export class H5File {
         if (nodeLevel > 0) {
           walk(child, nodeLevel - 1, depth + 1);
         } else {
+          if (++chunks > maxChunks) throw this.corrupt(`${what}: the chunk index lists more chunks than the dataset has`);
+          this.budget.spend();
           const raw = this.chunkData(child, filters.length ? size : chunkBytes, what);
           const data = filters.length ? this.unfilter(raw, filters, mask, chunkBytes, elem, what) : raw;
           if (data.length !== chunkBytes) throw this.corrupt(`${what}: a chunk is truncated`);
@@ -933,7 +942,7 @@ export class H5File {
   // ---- fractal heaps and v2 B-trees (dense link / attribute storage) -------------------------
 
   private fractalHeap(address: number): FractalHeap {
-    return new FractalHeap(this, this.b, this.budget, this.at(address, 'a fractal heap'), this.offsetSize, this.lengthSize,
+    return new FractalHeap(this.b, this.budget, this.at(address, 'a fractal heap'), this.offsetSize, this.lengthSize,
       (a, w) => this.at(a, w), (pos, type, id) => this.hugeObject(pos, type, id));
   }
 
@@ -1013,19 +1022,17 @@ class FractalHeap {
   private readonly lenBytes: number;
   private readonly rootAddr: number;
   private readonly rootRows: number;
-  private readonly checksummed: boolean;
   private readonly filtered: boolean;
   private readonly hugeBtree: number;
   private readonly maxDirectRows: number;
 
-  constructor(private readonly file: H5File, private readonly b: Bytes, private readonly budget: Budget, p: number,
+  constructor(private readonly b: Bytes, private readonly budget: Budget, p: number,
     private readonly O: number, private readonly L: number,
     private readonly at: (addr: number, what: string) => number,
     private readonly huge: (btree: number, type: number, id: number) => { pos: number; size: number }) {
     b.signature(p, 'FRHP', 'a fractal heap header');
     this.idLength = b.u16(p + 5);
     const filterLength = b.u16(p + 7);
-    const flags = b.u8(p + 9);
     const maxManaged = b.u32(p + 10);
     let q = p + 14 + L; // next huge ID
     this.hugeBtree = b.addr(q, O);
@@ -1037,11 +1044,9 @@ class FractalHeap {
     q += 2 + 2 * L + 2 + 2; // + starting rows
     this.rootAddr = b.addr(q, O);
     this.rootRows = b.u16(q + O);
-    this.checksummed = (flags & 0x02) !== 0;
     this.filtered = filterLength > 0;
     this.offBytes = Math.ceil(maxHeapBits / 8);
-    const bytesFor = (n: number) => Math.ceil(Math.log2(n + 1) / 8) || 1;
-    this.lenBytes = Math.min(Math.ceil(Math.log2(this.maxDirect) / 8), bytesFor(maxManaged));
+    this.lenBytes = Math.min(Math.ceil(Math.log2(this.maxDirect) / 8), limitEncSize(maxManaged));
     if (this.width < 1 || this.width > 65536 || this.startBlock < 1 || this.maxDirect < this.startBlock || maxHeapBits > 64) {
       throw b.corrupt('a fractal heap header is damaged');
     }
@@ -1097,6 +1102,8 @@ class FractalHeap {
       const p = this.at(blockAddr, 'a fractal heap indirect block');
       b.signature(p, 'FHIB', 'a fractal heap indirect block');
       let e = p + 5 + this.O + this.offBytes;
+      if (!(rows >= 0 && rows <= 64)) throw b.corrupt('a fractal heap indirect block has an impossible row count');
+      b.need(e, rows * this.width * this.O, 'a fractal heap indirect block');
       let heapOff = blockStart;
       let next: { addr: number; rows: number; start: number } | null = null;
       for (let r = 0; r < rows && !next; r++) {
@@ -1129,8 +1136,6 @@ class FractalHeap {
     const rel = offset - blockStart;
     if (rel < 0 || rel + length > blockSize) throw b.corrupt('a fractal heap object overruns its block');
     b.need(p + rel, length, 'a fractal heap object');
-    void this.checksummed;
-    void this.file;
     return { pos: p + rel, size: length };
   }
 }

@@ -1,0 +1,367 @@
+/**
+ * upconv/io: run models trained in Python. A separate entry point, so the core stays small.
+ *
+ *   import { loadModel, loadWeights, saveModel } from 'upconv/io';
+ *   const g = await loadModel('generator.h5');          // or .keras, a tf.js model.json / folder,
+ *   const y = g.predict(z);                              // a URL, a Blob/File, bytes, {modelJSON, weightData}
+ *
+ * Formats are told apart by content, not by file name:
+ * - HDF5 (signature \x89HDF\r\n\x1a\n) with a `model_config` attribute: a Keras 1–3 full model
+ *   (`model.save('x.h5')`), weights under `model_weights`;
+ * - zip with `config.json` + `model.weights.h5`: a Keras `.keras` file (Keras 2.13+ and 3);
+ * - JSON with `modelTopology` + `weightsManifest`: a TensorFlow.js Layers model, shards read next
+ *   to it (or a zip holding such a folder);
+ * - weights-only files (Keras 2 `save_weights('x.h5')`, Keras 3 `x.weights.h5`) go through
+ *   `loadWeights(model, source)` onto a model built in code.
+ * `Sequential.loadWeights` is not a method of the core class on purpose: it would pull this
+ * entry (HDF5 and zip readers) into every bundle that uses the core.
+ *
+ * Every problem is found at load time: unsupported layers, options, activations and dtypes are
+ * listed together (UnsupportedModelError), memory limits are checked before anything is
+ * allocated (MemoryLimitError), weight names and shapes before anything is read (WeightsError),
+ * and damaged files fail with CorruptFileError / UnknownFormatError / FileSourceError.
+ */
+import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
+import type { Sequential } from '../model/sequential.js';
+import { DEFAULT_LIMITS, finish, type Limits, prepare, throwWeightProblems } from './assemble.js';
+import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
+import { findSuperblock, H5File } from './hdf5/file.js';
+import { normalizeModelConfig } from './keras_config.js';
+import { legacyRefs, legacyWeightsFor, stringAttr } from './keras_h5.js';
+import { isV3Weights, v3Refs, v3WeightsFor } from './keras_v3.js';
+import { type BinarySource, openSource, type Opened, safeRelative, toBytes } from './source.js';
+import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, type TfjsModelJSON } from './tfjs.js';
+import { ZipArchive } from './zip.js';
+
+export { CorruptFileError, FileSourceError, UnknownFormatError, UnsafePathError, UnsupportedModelError } from './errors.js';
+export { ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
+export type { ModelArtifacts, TfjsModelJSON, TfjsWeightEntry, TfjsWeightsGroup } from './tfjs.js';
+export type { BinarySource } from './source.js';
+
+/** tf.js in-memory artifacts: the model.json (object, text or bytes) and its weights. */
+export interface TfjsArtifacts {
+  modelJSON: TfjsModelJSON | string | ArrayBuffer | ArrayBufferView | Blob;
+  /**
+   * All weight groups' shards concatenated (as tf.js `io.fromMemory` takes them), or a list of
+   * buffers to concatenate, or Files named as in the manifest's `paths`.
+   */
+  weightData?: ArrayBuffer | ArrayBufferView | Blob | (ArrayBuffer | ArrayBufferView | Blob)[];
+}
+
+export type ModelSource = BinarySource | TfjsArtifacts;
+
+export interface LoadOptions {
+  /** Most bytes of float32 weights a loaded model may hold (default 1 GiB). */
+  maxWeightBytes?: number;
+  /** Largest file, zip entry or shard group read (default 2 GiB). */
+  maxFileBytes?: number;
+  /** fetch() used for URLs (default: globalThis.fetch). */
+  fetch?: typeof fetch;
+  /** Name used in error messages for byte sources. */
+  name?: string;
+}
+
+type Kind = 'hdf5' | 'zip' | 'json' | 'unknown';
+
+/** What a file is, from its first bytes. */
+function detectFormat(bytes: Uint8Array): Kind {
+  if (bytes.length >= 8 && findSuperblock(bytes) >= 0) return 'hdf5';
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)) return 'zip';
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  if (bytes[i] === 0x7b) return 'json';
+  return 'unknown';
+}
+
+function limitsOf(options: LoadOptions): Limits {
+  const l = { ...DEFAULT_LIMITS };
+  if (options.maxWeightBytes !== undefined) l.maxWeightBytes = options.maxWeightBytes;
+  if (options.maxFileBytes !== undefined) l.maxFileBytes = options.maxFileBytes;
+  for (const [k, v] of Object.entries(l)) {
+    if (typeof v !== 'number' || !(v > 0)) throw new UpconvError(`loadModel: ${k} must be a positive number of bytes, got ${String(v)}`, 'CONFIG');
+  }
+  return l;
+}
+
+function unknownFormat(src: Opened): UnknownFormatError {
+  if (!src.bytes.length) return new UnknownFormatError(`${src.name}: the file is empty`);
+  const head = Array.from(src.bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return new UnknownFormatError(`${src.name}: unknown format (starts with ${head}); expected a Keras .h5 (HDF5), a .keras (zip) or a TensorFlow.js model.json`);
+}
+
+function parseJSON(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8').decode(bytes));
+  } catch (e) {
+    throw new CorruptFileError(`${what}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function openH5(bytes: Uint8Array, name: string): H5File {
+  try {
+    return new H5File(bytes, name);
+  } catch (e) {
+    throw wrap(e, name);
+  }
+}
+
+/** Turns stray runtime errors from reading a damaged file into CorruptFileError. */
+function wrap(e: unknown, name: string): Error {
+  if (e instanceof UpconvError) return e;
+  if (e instanceof RangeError || e instanceof TypeError) return new CorruptFileError(`${name}: the file is damaged (${e.message})`);
+  return e as Error;
+}
+
+// ---- Keras .h5 ----------------------------------------------------------------------------
+
+function modelFromH5(file: H5File, what: string, limits: Limits): Sequential {
+  const root = file.root;
+  const cfgText = stringAttr(file, root, 'model_config');
+  if (cfgText === undefined) {
+    if (file.attr(root, 'layer_names') !== undefined || file.attr(root, 'layer_names0') !== undefined || isV3Weights(file)) {
+      throw new ModelFormatError(`${what}: this file holds only weights (no model config); build the model in code and call loadWeights(model, source)`);
+    }
+    throw new ModelFormatError(`${what}: an HDF5 file without a Keras model_config attribute; not a Keras model file`);
+  }
+  const config = parseJSON(new TextEncoder().encode(cfgText), `${what} (model_config)`);
+  const version = stringAttr(file, root, 'keras_version') ?? null;
+  const norm = normalizeModelConfig(config, version);
+  const p = prepare(norm, what, limits);
+  const weights = file.get('model_weights');
+  if (!weights || !weights.isGroup) throw new ModelFormatError(`${what}: the file has a model config but no model_weights group (saved without weights?)`);
+  return finish(p, legacyRefs(file, weights, 'model_weights/', p, what), what);
+}
+
+// ---- Keras .keras (zip) -----------------------------------------------------------------------
+
+function modelFromKerasZip(zip: ZipArchive, what: string, limits: Limits): Sequential {
+  const config = parseJSON(zip.read('config.json', 64 * 2 ** 20), `${what} (config.json)`);
+  let version: string | null | undefined;
+  if (zip.has('metadata.json')) {
+    const meta = parseJSON(zip.read('metadata.json', 2 ** 20), `${what} (metadata.json)`) as { keras_version?: unknown };
+    if (typeof meta?.keras_version === 'string') version = meta.keras_version;
+  }
+  const norm = normalizeModelConfig(config, version ?? '3');
+  const p = prepare(norm, what, limits);
+  if (!zip.has('model.weights.h5')) {
+    if (zip.has('model.weights.npz')) throw new ModelFormatError(`${what}: weights saved as model.weights.npz (weights_format="npz") are not supported; save with the default h5 weights`);
+    throw new CorruptFileError(`${what}: the .keras archive has no model.weights.h5`);
+  }
+  const file = openH5(zip.read('model.weights.h5', limits.maxFileBytes), `${what}:model.weights.h5`);
+  return finish(p, v3Refs(file, p, what), what);
+}
+
+// ---- dispatch -------------------------------------------------------------------------------
+
+async function modelFromOpened(src: Opened, limits: Limits): Promise<Sequential> {
+  const what = src.name;
+  const kind = detectFormat(src.bytes);
+  if (kind === 'hdf5') return modelFromH5(openH5(src.bytes, what), what, limits);
+  if (kind === 'zip') {
+    const zip = new ZipArchive(src.bytes, what);
+    if (zip.has('config.json')) return modelFromKerasZip(zip, what, limits);
+    const json = [...zip.entries.keys()].find((n) => n === 'model.json' || n.endsWith('/model.json'));
+    if (json) {
+      const dir = json.slice(0, json.length - 'model.json'.length);
+      const model = parseJSON(zip.read(json, 64 * 2 ** 20), `${what}:${json}`);
+      return loadTfjs(model, async (_g, paths) => concat(paths.map((p) => {
+        const name = dir + safeRelative(p, `${what}:${json}`).join('/');
+        if (!zip.has(name)) throw new FileSourceError(`${what}: weight shard '${p}' is not in the archive`);
+        return zip.read(name, limits.maxFileBytes);
+      })), `${what}:${json}`, limits);
+    }
+    throw new ModelFormatError(`${what}: a zip archive without config.json (Keras .keras) or model.json (TensorFlow.js); it holds ${[...zip.entries.keys()].slice(0, 10).join(', ')}`);
+  }
+  if (kind === 'json') {
+    const json = parseJSON(src.bytes, what);
+    if (isTfjsModelJSON(json)) {
+      const sibling = src.sibling;
+      const readGroup = async (_group: number, paths: string[]) => {
+        if (!sibling) {
+          throw new FileSourceError(`${what}: a model.json given as bytes cannot find its weight shards; pass its path or URL, or {modelJSON, weightData}`);
+        }
+        return concat(await Promise.all(paths.map((p) => sibling(p))));
+      };
+      return loadTfjs(json, readGroup, what, limits);
+    }
+    if (json && typeof json === 'object' && 'class_name' in json) {
+      throw new ModelFormatError(`${what}: a Keras model config without weights; use modelFromJSON from 'upconv' for the architecture alone`);
+    }
+    throw new ModelFormatError(`${what}: JSON that is neither a TensorFlow.js model.json nor a Keras model config`);
+  }
+  throw unknownFormat(src);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function isArtifacts(x: unknown): x is TfjsArtifacts {
+  return !!x && typeof x === 'object' && 'modelJSON' in (x as object);
+}
+
+async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits: Limits): Promise<Sequential> {
+  const what = options.name ?? 'model.json';
+  const json: unknown = typeof a.modelJSON === 'string' ? parseJSON(new TextEncoder().encode(a.modelJSON), what)
+    : a.modelJSON instanceof ArrayBuffer || ArrayBuffer.isView(a.modelJSON) || (typeof Blob !== 'undefined' && a.modelJSON instanceof Blob)
+      ? parseJSON(await toBytes(a.modelJSON, 'modelJSON'), what) : a.modelJSON;
+  if (!isTfjsModelJSON(json)) throw new ModelFormatError(`${what}: not a TensorFlow.js Layers model.json (no modelTopology / weightsManifest)`);
+  const data = a.weightData;
+  const list = data === undefined ? [] : Array.isArray(data) ? data : [data];
+  const named = list.length > 0 && list.every((x) => typeof (x as { name?: unknown }).name === 'string');
+  if (named) {
+    // Files picked by a user: match them to the manifest paths by file name
+    const byName = new Map(list.map((f) => [(f as unknown as { name: string }).name, f]));
+    return loadTfjs(json, async (_g, paths) => concat(await Promise.all(paths.map(async (p) => {
+      const base = p.split('/').pop()!;
+      const f = byName.get(p) ?? byName.get(base);
+      if (!f) throw new FileSourceError(`${what}: weight shard '${p}' is not among the given files (${[...byName.keys()].join(', ')})`);
+      return toBytes(f, `weight shard '${p}'`);
+    }))), what, limits);
+  }
+  const all = concat(await Promise.all(list.map((x, i) => toBytes(x, `weightData[${i}]`))));
+  return loadTfjs(json, groupsFromConcatenated(json, all, what, limits), what, limits);
+}
+
+/**
+ * Loads a model saved by Keras (.h5, .keras) or TensorFlow.js (model.json + shards) and returns a
+ * ready `Sequential` (its weights set, nothing left to build).
+ */
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Sequential> {
+  const limits = limitsOf(options);
+  try {
+    if (isArtifacts(source)) return await modelFromArtifacts(source, options, limits);
+    const src = await openSource(source as BinarySource, { maxFileBytes: limits.maxFileBytes, fetch: options.fetch, name: options.name });
+    return await modelFromOpened(src, limits);
+  } catch (e) {
+    throw wrap(e, options.name ?? (typeof source === 'string' ? source : 'model'));
+  }
+}
+
+/**
+ * Sets a built model's weights from a weights file: Keras 2 `save_weights('x.h5')`, Keras 3
+ * `x.weights.h5`, a full-model .h5 or .keras (their weights), or a tf.js model (by layer name).
+ * Matching follows the format: Keras 2 by order of layers with weights, Keras 3 by layer order
+ * and type, tf.js by name. The model keeps its old weights if anything does not fit.
+ */
+export async function loadWeights(model: Sequential, source: ModelSource, options: LoadOptions = {}): Promise<void> {
+  const limits = limitsOf(options);
+  if (!model || typeof model.setWeights !== 'function' || !Array.isArray(model.layers)) {
+    throw new WeightsError('loadWeights: the first argument must be a Sequential model');
+  }
+  model.build(); // throws when the model has no input shape yet
+  const what = options.name ?? (typeof source === 'string' ? source : 'weights');
+  const total = model.layers.reduce((n, l) => n + l.weightSpecs(l.inputShape!).reduce((m, s) => m + s.shape.reduce((a, b) => a * b, 1), 0), 0);
+  if (total * 4 > limits.maxWeightBytes) throw new WeightsError(`${what}: the model holds more weights than maxWeightBytes`);
+  try {
+    let values: Float32Array[];
+    if (isArtifacts(source)) {
+      values = weightsByName(await modelFromArtifacts(source, options, limits), model, what);
+    } else {
+      const src = await openSource(source as BinarySource, { maxFileBytes: limits.maxFileBytes, fetch: options.fetch, name: options.name });
+      values = await weightsFromOpened(src, model, limits);
+    }
+    const specs = model.layers.flatMap((l) => l.weightSpecs(l.inputShape!));
+    model.setWeights(values.map((data, i) => ({ data, shape: specs[i]?.shape ?? [data.length] })));
+  } catch (e) {
+    throw wrap(e, what);
+  }
+}
+
+async function weightsFromOpened(src: Opened, model: Sequential, limits: Limits): Promise<Float32Array[]> {
+  const what = src.name;
+  const kind = detectFormat(src.bytes);
+  const fromH5 = (file: H5File): Float32Array[] => {
+    const root = file.root;
+    if (isV3Weights(file)) return v3WeightsFor(file, model.layers, what);
+    const mw = file.get('model_weights');
+    return legacyWeightsFor(file, mw ?? root, mw ? 'model_weights/' : '', model.layers, what);
+  };
+  if (kind === 'hdf5') return fromH5(openH5(src.bytes, what));
+  if (kind === 'zip') {
+    const zip = new ZipArchive(src.bytes, what);
+    if (zip.has('model.weights.h5')) return fromH5(openH5(zip.read('model.weights.h5', limits.maxFileBytes), `${what}:model.weights.h5`));
+  }
+  // a tf.js model (or anything else that is a whole model): load it, then match layers by name
+  return weightsByName(await modelFromOpened(src, limits), model, what);
+}
+
+/**
+ * A loaded model's weights for `model`, layer by layer: by layer name when every layer with
+ * weights finds its namesake (as tf.js matches), else by order (as Keras 2 does); shapes checked.
+ */
+function weightsByName(loaded: Sequential, model: Sequential, what: string): Float32Array[] {
+  const mine = model.layers.filter((l) => l.weightSpecs(l.inputShape!).length);
+  const theirs = loaded.layers.filter((l) => l.weightSpecs(l.inputShape!).length);
+  const byName = new Map(theirs.map((l) => [l.name, l]));
+  const named = mine.every((l) => byName.has(l.name));
+  if (!named && mine.length !== theirs.length) {
+    throw new WeightsError(`${what}: the file has ${theirs.length} layers with weights (${theirs.map((l) => l.name).join(', ')}), the model ${mine.length} (${mine.map((l) => l.name).join(', ')}), and their names differ`);
+  }
+  const problems: string[] = [];
+  const values: Float32Array[] = [];
+  mine.forEach((layer, i) => {
+    const src = named ? byName.get(layer.name)! : theirs[i];
+    const want = layer.weightSpecs(layer.inputShape!);
+    const have = src.weightSpecs(src.inputShape!);
+    if (want.length !== have.length || want.some((s, j) => s.shape.join() !== have[j].shape.join())) {
+      problems.push(`${layer.label} has weights ${want.map((s) => `[${s.shape}]`).join(' ')}, the file's ${src.label} ${have.map((s) => `[${s.shape}]`).join(' ')}`);
+      return;
+    }
+    values.push(...src.weights());
+  });
+  throwWeightProblems(what, problems);
+  return values;
+}
+
+/**
+ * Saves a model in the TensorFlow.js Layers format: a model.json object and one weights file
+ * (write them as `model.json` and `options.weightsFile` side by side, or hand both to
+ * `loadModel({modelJSON, weightData})`, e.g. in a worker that should not carry the HDF5 reader).
+ * Weights are float32 little-endian, named `<layer>/<weight>`, in get_weights() order.
+ */
+export function saveModel(model: Sequential, options: { weightsFile?: string } = {}): ModelArtifacts {
+  if (!model || typeof model.toJSON !== 'function' || !Array.isArray(model.layers)) throw new ModelFormatError('saveModel: the argument must be a Sequential model');
+  model.build();
+  const weightsFile = options.weightsFile ?? 'group1-shard1of1.bin';
+  safeRelative(weightsFile, 'saveModel');
+  const { keras_version: kerasVersion, backend, ...modelConfig } = model.toJSON() as Record<string, unknown>;
+  const names = new Set<string>();
+  const entries: { name: string; shape: number[]; dtype: 'float32' }[] = [];
+  const arrays: Float32Array[] = [];
+  for (const layer of model.layers) {
+    if (names.has(layer.name)) throw new ModelFormatError(`saveModel: two layers are named '${layer.name}'; tf.js matches weights by name`);
+    names.add(layer.name);
+    const specs = layer.weightSpecs(layer.inputShape!);
+    const values = layer.weights();
+    specs.forEach((s, i) => {
+      entries.push({ name: `${layer.name}/${s.name}`, shape: [...s.shape], dtype: 'float32' });
+      arrays.push(values[i]);
+    });
+  }
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const buffer = new ArrayBuffer(total * 4);
+  const view = new DataView(buffer);
+  let at = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++, at += 4) view.setFloat32(at, a[i], true);
+  }
+  return {
+    modelJSON: {
+      format: 'layers-model',
+      generatedBy: 'upconv',
+      convertedBy: null,
+      modelTopology: { keras_version: kerasVersion, backend, model_config: modelConfig },
+      weightsManifest: [{ paths: [weightsFile], weights: entries }],
+    },
+    weightData: buffer,
+  };
+}
+
