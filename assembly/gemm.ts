@@ -25,7 +25,10 @@ export function igemm(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, outPtrs: us
         const n0 = p * NR;
         const w = packedW + <usize>p * panelBytes;
         const nv = min(N - n0, NR);
-        if (ASC_FEATURE_SIMD) tile4x8(T, K, a, rowBytes, min(M - m, 4), o, w, n0, nv, act, alpha);
+        const rows = min(M - m, mr);
+        // a lone row (Dense at batch 1) would waste three quarters of the 4x8 tile
+        if (ASC_FEATURE_SIMD && rows > 1) tile4x8(T, K, a, rowBytes, rows, o, w, n0, nv, act, alpha);
+        else if (ASC_FEATURE_SIMD) tile1x8v(T, K, a, o, w, n0, nv, act, alpha);
         else tile1x8(T, K, a, o, w, n0, nv, act, alpha);
       }
     }
@@ -66,6 +69,27 @@ export function igemm(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, outPtrs: us
   if (rows > 1) storeRow(<usize>load<u32>(o, 4) + off, actV(c10, act, al), actV(c11, act, al), nv);
   if (rows > 2) storeRow(<usize>load<u32>(o, 8) + off, actV(c20, act, al), actV(c21, act, al), nv);
   if (rows > 3) storeRow(<usize>load<u32>(o, 12) + off, actV(c30, act, al), actV(c31, act, al), nv);
+}
+
+/** One row x 8 columns in 2 f32x4 accumulators (SIMD builds, M % 4 == 1 and M == 1). */
+// @ts-ignore: decorator
+@inline function tile1x8v(T: i32, K: i32, a: usize, o: usize, w: usize, n0: i32, nv: i32,
+                          act: i32, alpha: f32): void {
+  let c0 = v128.load(w), c1 = v128.load(w, 16); // bias lanes
+  w += NR << 2;
+  const kBytes = <usize>K << 2;
+  const tBytes = <usize>T << 2;
+  for (let t: usize = 0; t < tBytes; t += 4) {
+    const x: usize = load<u32>(a + t);
+    for (let k: usize = 0; k < kBytes; k += 4) {
+      const v = v128.load32_splat(x + k);
+      c0 = madd(v, v128.load(w), c0);
+      c1 = madd(v, v128.load(w, 16), c1);
+      w += NR << 2;
+    }
+  }
+  const al = f32x4.splat(alpha);
+  storeRow(<usize>load<u32>(o) + (<usize>n0 << 2), actV(c0, act, al), actV(c1, act, al), nv);
 }
 
 /** Stores nv (1..8) columns of one tile row. */
