@@ -22,7 +22,7 @@
  * and damaged files fail with CorruptFileError / UnknownFormatError / FileSourceError.
  */
 import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
-import type { Sequential } from '../model/sequential.js';
+import { type Sequential, setWeightsLoader } from '../model/sequential.js';
 import { DEFAULT_LIMITS, finish, type Limits, prepare, throwWeightProblems } from './assemble.js';
 import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
 import { findSuperblock, H5File } from './hdf5/file.js';
@@ -365,3 +365,6 @@ export function saveModel(model: Sequential, options: { weightsFile?: string } =
   };
 }
 
+
+// `model.loadWeights(source)` on the core Sequential works once this entry is imported
+setWeightsLoader((model, source, options) => loadWeights(model, source as ModelSource, options as LoadOptions));

@@ -18,6 +18,15 @@ export type TensorLike = Tensor | Float32Array | readonly number[] | readonly (r
 
 const DEFAULT_MEMORY_LIMIT = 2 ** 31;
 
+/** Loads weights files onto a model; registered by upconv/io, which holds the file readers. */
+export type WeightsLoader = (model: Sequential, source: unknown, options?: object) => Promise<void>;
+let weightsLoader: WeightsLoader | null = null;
+
+/** Called once by upconv/io when it is imported. */
+export function setWeightsLoader(loader: WeightsLoader): void {
+  weightsLoader = loader;
+}
+
 /**
  * Keras's Sequential model: a chain of layers with Keras's weights order and summary, planned
  * once per batch size and run without allocating.
@@ -237,6 +246,18 @@ export class Sequential {
     const plan = this.run(t, 'predictInto input');
     if (out.data !== plan.output) out.data.set(plan.output); // ioTensors() output: already there
     return out;
+  }
+
+  /**
+   * Loads a weights file (Keras `.weights.h5` / `save_weights` `.h5`, or TensorFlow.js files) onto
+   * this model, like Keras's `model.load_weights`. The readers live in `upconv/io` so that the core
+   * stays small: import it once (`import 'upconv/io'`) to enable this method.
+   */
+  async loadWeights(source: unknown, options?: object): Promise<void> {
+    if (!weightsLoader) {
+      throw new UpconvError(`${this.label}: loadWeights needs the file readers of 'upconv/io': import 'upconv/io' once (or call its loadWeights(model, source))`);
+    }
+    return weightsLoader(this, source, options);
   }
 
   /**

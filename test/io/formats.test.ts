@@ -64,6 +64,13 @@ describe('loadWeights(model, source) onto a model built in code', () => {
     samePrediction(m);
   });
 
+  it('model.loadWeights(source), the Keras-style method, works once upconv/io is imported', async () => {
+    const m = tinyModel();
+    await m.loadWeights(fixture('keras3.weights.h5'));
+    expectTinyWeights(m);
+    samePrediction(m);
+  });
+
   it('from tf.js artifacts: by layer name, else by order', async () => {
     const m = tinyModel();
     await loadWeights(m, saveModel(reference()));
