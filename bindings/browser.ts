@@ -6,14 +6,13 @@
  */
 import { setWasmProvider } from './backend/select.js';
 
-const FILES = {
-  'wasm-relaxed-simd': 'upconv.relaxed.wasm',
-  'wasm-simd': 'upconv.simd.wasm',
-  'wasm-scalar': 'upconv.scalar.wasm',
-} as const;
-
+// One literal `new URL('./file', import.meta.url)` per build: bundlers (Vite, webpack, Parcel)
+// copy exactly these files; a template literal would make Vite glob the whole folder.
 setWasmProvider({
-  load: async (flavour) => new URL(`./${FILES[flavour]}`, import.meta.url),
+  load: async (flavour) =>
+    flavour === 'wasm-relaxed-simd' ? new URL('./upconv.relaxed.wasm', import.meta.url)
+      : flavour === 'wasm-simd' ? new URL('./upconv.simd.wasm', import.meta.url)
+        : new URL('./upconv.scalar.wasm', import.meta.url),
 });
 
 export * from './api.js';
