@@ -1,5 +1,6 @@
-// Runs every test suite (vitest through the compiled .wasm, then as-pect for AssemblyScript
-// helpers) and ends with one plain line: "N passed, M failed".
+// Runs every test suite (vitest through the compiled .wasm, as-pect for AssemblyScript helpers,
+// then the runtime check of the packed package in Node, Deno, Bun, Chromium and workerd) and ends
+// with one plain line: "N passed, M failed".
 // Usage: node scripts/test.mjs [vitest file filters...]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -36,5 +37,20 @@ if (process.argv.length <= 2) {
   if (!aspOk && (!m || Number(m[1]) === Number(m[2]))) failed += 1;
 }
 
+// every runtime on the packed artifact: Node ESM/CJS, Deno, Bun, Chromium, workerd
+let runtimesOk = true;
+if (process.argv.length <= 2) {
+  const rt = spawnSync(process.execPath, ['test/runtimes/run.mjs'], { encoding: 'utf8', timeout: 15 * 60 * 1000 });
+  process.stdout.write(rt.stdout ?? '');
+  process.stderr.write(rt.stderr ?? '');
+  const m = /^(\d+) passed, (\d+) failed\s*$/m.exec(rt.stdout ?? '');
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  runtimesOk = rt.status === 0 && !!m;
+  if (!runtimesOk && (!m || Number(m[2]) === 0)) failed += 1;
+}
+
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && vitest.status === 0 && aspOk ? 0 : 1);
+process.exit(failed === 0 && vitest.status === 0 && aspOk && runtimesOk ? 0 : 1);
