@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { getBackend, init, modelFromJSON, setBackend, tensor } from '../bindings/index.js';
+import { modelFromJSON, tensor } from '../bindings/index.js';
+import { BACKENDS, expectRunsOn, use } from './util/backends.js';
 import { mismatch } from './util/close.js';
 import { type ConformanceCase, loadCases } from './util/conformance.js';
 
@@ -14,14 +15,7 @@ function runCase(c: ConformanceCase): string | null {
 
 const cases = loadCases();
 
-const BACKENDS = [
-  { backend: 'wasm-relaxed-simd', use: () => init(undefined, { flavour: 'relaxed-simd' }).then(() => setBackend('wasm')) },
-  { backend: 'wasm-simd', use: () => init(undefined, { flavour: 'simd' }).then(() => setBackend('wasm')) },
-  { backend: 'wasm-scalar', use: () => init(undefined, { flavour: 'scalar' }).then(() => setBackend('wasm')) },
-  { backend: 'js', use: async () => setBackend('js') },
-];
-
-for (const { backend, use } of BACKENDS) {
+for (const backend of BACKENDS) {
   describe(`conformance on ${backend}`, () => {
     let passed = 0;
     const failed: string[] = [];
@@ -31,12 +25,11 @@ for (const { backend, use } of BACKENDS) {
     });
     it('has cases and runs on the right backend', async () => {
       expect(cases.length).toBeGreaterThan(0);
-      await use();
-      expect(getBackend()).toBe(backend);
+      await expectRunsOn(backend);
     });
     for (const c of cases) {
       it(c.file, async () => {
-        await use();
+        await use(backend);
         let problem: string | null;
         try {
           problem = runCase(c);

@@ -4,6 +4,7 @@ import {
   LeakyReLU, MemoryLimitError, modelFromJSON, ModelFormatError, Reshape, Sequential, setBackend, setSeed, ShapeError,
   type Tensor, tensor, UpconvError, UpSampling2D, WeightsError,
 } from '../bindings/index.js';
+import { BACKEND_KINDS } from './util/backends.js';
 
 /**
  * Bad input gets a clear UpconvError (the right subclass) whose message names the layer (or the
@@ -77,8 +78,6 @@ function expectUsable(m: Sequential, x: Tensor, before: Tensor): void {
   expect(Array.from(y.data)).toEqual(Array.from(before.data));
 }
 
-const BACKENDS = ['wasm', 'js'] as const;
-
 beforeAll(async () => {
   await init();
 });
@@ -147,7 +146,7 @@ describe('layer arguments Keras rejects (ConfigError naming the layer)', () => {
   });
 });
 
-for (const backend of BACKENDS) {
+for (const backend of BACKEND_KINDS) {
   describe(`a model stays usable after bad calls [${backend}]`, () => {
     const use = () => setBackend(backend);
 
@@ -365,7 +364,7 @@ describe('adding a layer that does not fit leaves the model unchanged', () => {
       ShapeError, 'up_sampling2d_huge', '10000000');
     expect(m.layers.length).toBe(0);
     // deferred build: the failure comes at predict, and the model stays unbuilt
-    for (const backend of BACKENDS) {
+    for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const d = new Sequential({ name: 'deferred_huge' });
       d.add(new UpSampling2D(100000, { name: 'up_sampling2d_deferred' }));
@@ -376,7 +375,7 @@ describe('adding a layer that does not fit leaves the model unchanged', () => {
   });
 
   it('a deferred model that fails on one input shape still builds on a good one', () => {
-    for (const backend of BACKENDS) {
+    for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const d = new Sequential({ name: 'deferred_conv' });
       d.add(new Conv2D(1, 5, { name: 'conv2d_deferred' }));
@@ -398,7 +397,7 @@ describe('modelFromJSON errors (ModelFormatError naming the layer and the proble
   const seq = (layers: unknown) => ({ class_name: 'Sequential', config: { name: 'seq', layers } });
 
   it('a model loaded earlier keeps working while later loads fail', () => {
-    for (const backend of BACKENDS) {
+    for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const good = modelFromJSON(JSON.stringify(seq([dense({ batch_input_shape: [null, 3] })])));
       const x = tensor(values(6, 3), [2, 3]);

@@ -6,6 +6,7 @@ import {
   LeakyReLU, modelFromJSON, Reshape, resetNames, Sequential, setBackend, setSeed, type Tensor, tensor, UpconvError,
   UpSampling2D,
 } from '../bindings/index.js';
+import { BACKEND_KINDS } from './util/backends.js';
 import { mismatch } from './util/close.js';
 import { CONFORMANCE_DIR, type ConformanceCase, SHARED } from './util/conformance.js';
 
@@ -14,8 +15,6 @@ import { CONFORMANCE_DIR, type ConformanceCase, SHARED } from './util/conformanc
  * counts, Keras weights order (§6), predict / predictInto for any batch size on both backends,
  * toJSON ↔ modelFromJSON in every layout, seeded Keras default initializers, deferred build.
  */
-
-const BACKENDS = ['wasm', 'js'] as const;
 
 beforeAll(async () => {
   await init();
@@ -324,7 +323,7 @@ describe('getWeights / setWeights (Keras order and layout)', () => {
   });
 
   it('setWeights → getWeights round trip is exact; getWeights returns copies', () => {
-    for (const backend of BACKENDS) {
+    for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const m = bnGenerator();
       m.predict(tensor(values(8, 1), [1, 8])); // a plan exists: setWeights must update it
@@ -355,7 +354,7 @@ describe('getWeights / setWeights (Keras order and layout)', () => {
   });
 
   it('setWeights changes predictions on both backends (plan is refreshed)', () => {
-    for (const backend of BACKENDS) {
+    for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const m = new Sequential([new Dense(1, { inputDim: 2 })]);
       m.setWeights([tensor([1, 1], [2, 1]), tensor([0])]);
@@ -399,7 +398,7 @@ function closeTo(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): 
 }
 
 describe('predict', () => {
-  for (const backend of BACKENDS) {
+  for (const backend of BACKEND_KINDS) {
     it(`batch 1, 2, 3, 7 give the per-sample results of batch 1 [${backend}]`, () => {
       setBackend(backend);
       expect(getBackend().startsWith(backend)).toBe(true);
@@ -439,7 +438,7 @@ describe('predict', () => {
     expect(closeTo(a.data, b.data, 1e-4)).toBeNull();
   });
 
-  for (const backend of BACKENDS) {
+  for (const backend of BACKEND_KINDS) {
     it(`predict results own their data; predictInto writes the same numbers and returns the tensor [${backend}]`, () => {
       setBackend(backend);
       const m = wideGenerator();
@@ -481,7 +480,7 @@ describe('predict', () => {
 
 describe('toJSON → modelFromJSON', () => {
   it('round trip: identical predictions, summary and config', () => {
-    for (const backend of BACKENDS) {
+    for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const m = wideGenerator();
       const json = m.toJSON();
@@ -555,7 +554,7 @@ describe('modelFromJSON reads every layout', () => {
   for (const { what, file } of LAYOUTS) {
     it(`${what}: ${file}`, () => {
       const c = loadCase(file);
-      for (const backend of BACKENDS) {
+      for (const backend of BACKEND_KINDS) {
         setBackend(backend);
         let summary: string | null = null;
         for (const [how, json] of wrappers(c.model)) {
@@ -727,7 +726,7 @@ describe('deferred build (no input shape)', () => {
     }
   });
 
-  for (const backend of BACKENDS) {
+  for (const backend of BACKEND_KINDS) {
     it(`predict builds it from the input shape [${backend}]`, () => {
       setBackend(backend);
       resetNames();

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, Conv2D, Conv2DTranspose, Dense, getBackend, init, LeakyReLU, Sequential, setBackend, type Tensor, tensor,
+  Activation, Conv2D, Conv2DTranspose, Dense, init, LeakyReLU, Sequential, type Tensor, tensor,
 } from '../../bindings/index.js';
+import { BACKENDS, itRunsOnRequestedBackend, predictOn, use } from '../util/backends.js';
 import { mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
 import { rng } from '../util/rng.js';
@@ -12,18 +13,6 @@ import { rng } from '../util/rng.js';
  * `activation` option of Dense, Conv2D and Conv2DTranspose (fused into the GEMM or not).
  */
 
-/** Every WebAssembly build (relaxed SIMD runs under the test config's flag) and the js reference. */
-const BACKENDS = ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js'] as const;
-type BackendName = (typeof BACKENDS)[number];
-
-async function use(backend: BackendName): Promise<void> {
-  if (backend === 'js') {
-    setBackend('js');
-    return;
-  }
-  await init(undefined, { flavour: backend.slice('wasm-'.length) as 'relaxed-simd' | 'simd' | 'scalar' });
-  setBackend('wasm');
-}
 const TOL = 1e-4;
 const CHANNELS = [1, 3, 4, 5, 8, 13, 17];
 const NAMES = ['linear', 'relu', 'sigmoid', 'tanh', 'leaky_relu'] as const;
@@ -37,11 +26,6 @@ function input(shape: number[], seed: number): Tensor {
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = i < SPECIAL.length && seed % 2 === 0 ? SPECIAL[i] : r.normal(0, 3);
   return tensor(data, shape);
-}
-
-async function predictOn(backend: BackendName, model: Sequential, x: Tensor): Promise<Tensor> {
-  await use(backend);
-  return model.predict(x);
 }
 
 interface ElemCase {
@@ -172,10 +156,7 @@ describe('activations: shapes and params', () => {
 
 for (const backend of BACKENDS) {
   describe(`activations vs naive oracle on ${backend}`, () => {
-    it('runs on the requested backend', async () => {
-      await use(backend);
-      expect(getBackend()).toBe(backend);
-    });
+    itRunsOnRequestedBackend(backend);
 
     it.each(elementwise.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const m = c.make(c.shape.slice(1));

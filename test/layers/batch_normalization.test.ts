@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNormalization, getBackend, init, Sequential, setBackend, type Tensor, tensor } from '../../bindings/index.js';
-import { mismatch } from '../util/close.js';
+import { BatchNormalization, init, Sequential, tensor } from '../../bindings/index.js';
+import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import * as naive from '../util/naive.js';
 import { rng } from '../util/rng.js';
 
@@ -9,18 +9,6 @@ import { rng } from '../util/rng.js';
  * formula (x - mean) / sqrt(var + eps) · gamma + beta, over channels × rank × center/scale × eps.
  */
 
-/** Every WebAssembly build (relaxed SIMD runs under the test config's flag) and the js reference. */
-const BACKENDS = ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js'] as const;
-type BackendName = (typeof BACKENDS)[number];
-
-async function use(backend: BackendName): Promise<void> {
-  if (backend === 'js') {
-    setBackend('js');
-    return;
-  }
-  await init(undefined, { flavour: backend.slice('wasm-'.length) as 'relaxed-simd' | 'simd' | 'scalar' });
-  setBackend('wasm');
-}
 const TOL = 1e-4;
 const CHANNELS = [1, 3, 4, 5, 8, 13, 17];
 const LEADING: number[][] = [[], [3], [2, 3], [1, 1], [5, 4]];
@@ -73,11 +61,6 @@ function build(c: Case) {
   return { model, x, want };
 }
 
-async function predictOn(backend: BackendName, model: Sequential, x: Tensor): Promise<Tensor> {
-  await use(backend);
-  return model.predict(x);
-}
-
 const table = buildTable();
 
 beforeAll(async () => {
@@ -115,16 +98,8 @@ describe('BatchNormalization: shapes, params and weight order', () => {
 
 for (const backend of BACKENDS) {
   describe(`BatchNormalization vs naive oracle on ${backend}`, () => {
-    it('runs on the requested backend', async () => {
-      await use(backend);
-      expect(getBackend()).toBe(backend);
-    });
-    it.each(table.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-      const { model, x, want } = build(c);
-      const got = await predictOn(backend, model, x);
-      expect(got.shape).toEqual(want.shape);
-      expect(mismatch(got.data, want.data, TOL)).toBeNull();
-    });
+    itRunsOnRequestedBackend(backend);
+    itMatchesOracle(backend, table, build, TOL);
 
     it('by hand: epsilon is read from the options (eps 0.25, var 0.75 → divide by 1)', async () => {
       await use(backend);

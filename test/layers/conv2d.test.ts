@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, Conv2D, getBackend, init, Sequential, setBackend, type Tensor, tensor } from '../../bindings/index.js';
-import { mismatch } from '../util/close.js';
+import { ConfigError, Conv2D, init, Sequential, tensor } from '../../bindings/index.js';
+import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import * as naive from '../util/naive.js';
 import { rng } from '../util/rng.js';
 
@@ -12,18 +12,6 @@ import { rng } from '../util/rng.js';
 
 type Pair = [number, number];
 
-/** Every WebAssembly build (relaxed SIMD runs under the test config's flag) and the js reference. */
-const BACKENDS = ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js'] as const;
-type BackendName = (typeof BACKENDS)[number];
-
-async function use(backend: BackendName): Promise<void> {
-  if (backend === 'js') {
-    setBackend('js');
-    return;
-  }
-  await init(undefined, { flavour: backend.slice('wasm-'.length) as 'relaxed-simd' | 'simd' | 'scalar' });
-  setBackend('wasm');
-}
 const TOL = 1e-4;
 const CHANNELS = [1, 3, 4, 5, 8, 13, 17];
 const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leaky_relu'] as const;
@@ -96,11 +84,6 @@ function build(c: Case) {
   return { model, x, want };
 }
 
-async function predictOn(backend: BackendName, model: Sequential, x: Tensor): Promise<Tensor> {
-  await use(backend);
-  return model.predict(x);
-}
-
 const table = buildTable();
 
 beforeAll(async () => {
@@ -150,16 +133,8 @@ describe('Conv2D: shapes, params and weight layout', () => {
 
 for (const backend of BACKENDS) {
   describe(`Conv2D vs naive oracle on ${backend}`, () => {
-    it('runs on the requested backend', async () => {
-      await use(backend);
-      expect(getBackend()).toBe(backend);
-    });
-    it.each(table.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-      const { model, x, want } = build(c);
-      const got = await predictOn(backend, model, x);
-      expect(got.shape).toEqual(want.shape);
-      expect(mismatch(got.data, want.data, TOL)).toBeNull();
-    });
+    itRunsOnRequestedBackend(backend);
+    itMatchesOracle(backend, table, build, TOL);
 
     it("'same' asymmetric padding by hand: 1-D [1,2,3,4] * [1,10] → [21,32,43,4]", async () => {
       await use(backend);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, Conv2DTranspose, getBackend, init, Sequential, setBackend, setSeed, type Tensor, tensor } from '../../bindings/index.js';
+import { ConfigError, Conv2DTranspose, init, Sequential, setSeed, type Tensor, tensor } from '../../bindings/index.js';
+import { BACKENDS, itRunsOnRequestedBackend, predictOn, use } from '../util/backends.js';
 import { mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
 import { type Rng, rng } from '../util/rng.js';
@@ -13,18 +14,6 @@ import { type Rng, rng } from '../util/rng.js';
 type Pair = [number, number];
 type OpMode = 'none' | 'zero' | 'max' | 'mixed';
 
-/** Every WebAssembly build (relaxed SIMD runs under the test config's flag) and the js reference. */
-const BACKENDS = ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js'] as const;
-type BackendName = (typeof BACKENDS)[number];
-
-async function use(backend: BackendName): Promise<void> {
-  if (backend === 'js') {
-    setBackend('js');
-    return;
-  }
-  await init(undefined, { flavour: backend.slice('wasm-'.length) as 'relaxed-simd' | 'simd' | 'scalar' });
-  setBackend('wasm');
-}
 const TOL = 1e-4;
 const CHANNELS = [1, 3, 4, 5, 8, 13, 17];
 const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leaky_relu'] as const;
@@ -136,11 +125,6 @@ function oracle(c: Case, b: Built): naive.Result {
   });
 }
 
-async function predictOn(backend: BackendName, model: Sequential, x: Tensor): Promise<Tensor> {
-  await use(backend);
-  return model.predict(x);
-}
-
 const table = buildTable();
 
 beforeAll(async () => {
@@ -224,10 +208,7 @@ describe('Conv2DTranspose: shapes, params and weight layout', () => {
 
 for (const backend of BACKENDS) {
   describe(`Conv2DTranspose vs naive oracle on ${backend}`, () => {
-    it('runs on the requested backend', async () => {
-      await use(backend);
-      expect(getBackend()).toBe(backend);
-    });
+    itRunsOnRequestedBackend(backend);
     it.each(table.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const b = build(c);
       const want = oracle(c, b);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, getBackend, init, Sequential, setBackend, type Tensor, tensor } from '../../bindings/index.js';
+import { Dense, init, Sequential, tensor } from '../../bindings/index.js';
+import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, predictOn, use } from '../util/backends.js';
 import { mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
 import { rng } from '../util/rng.js';
@@ -9,18 +10,6 @@ import { rng } from '../util/rng.js';
  * against the naive oracle, for rank-2 (inputDim), rank-3 and rank-4 inputs.
  */
 
-/** Every WebAssembly build (relaxed SIMD runs under the test config's flag) and the js reference. */
-const BACKENDS = ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js'] as const;
-type BackendName = (typeof BACKENDS)[number];
-
-async function use(backend: BackendName): Promise<void> {
-  if (backend === 'js') {
-    setBackend('js');
-    return;
-  }
-  await init(undefined, { flavour: backend.slice('wasm-'.length) as 'relaxed-simd' | 'simd' | 'scalar' });
-  setBackend('wasm');
-}
 const TOL = 1e-4;
 const CHANNELS = [1, 3, 4, 5, 8, 13, 17];
 const WIDE = [33, 64, 100];
@@ -71,11 +60,6 @@ function build(c: Case) {
   return { model, x, want: naive.dense(x.data, x.shape, kernel, [c.inFeatures, c.units], bias, c.activation) };
 }
 
-async function predictOn(backend: BackendName, model: Sequential, x: Tensor): Promise<Tensor> {
-  await use(backend);
-  return model.predict(x);
-}
-
 const table = buildTable();
 
 beforeAll(async () => {
@@ -105,16 +89,8 @@ describe('Dense: shapes, params and weight layout', () => {
 
 for (const backend of BACKENDS) {
   describe(`Dense vs naive oracle on ${backend}`, () => {
-    it('runs on the requested backend', async () => {
-      await use(backend);
-      expect(getBackend()).toBe(backend);
-    });
-    it.each(table.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-      const { model, x, want } = build(c);
-      const got = await predictOn(backend, model, x);
-      expect(got.shape).toEqual(want.shape);
-      expect(mismatch(got.data, want.data, TOL)).toBeNull();
-    });
+    itRunsOnRequestedBackend(backend);
+    itMatchesOracle(backend, table, build, TOL);
 
     it('kernel layout is (in, units): a by-hand 2→3 example', async () => {
       await use(backend);

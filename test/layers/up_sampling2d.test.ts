@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getBackend, init, Sequential, setBackend, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
-import { mismatch } from '../util/close.js';
+import { init, Sequential, tensor, UpSampling2D } from '../../bindings/index.js';
+import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import * as naive from '../util/naive.js';
 import { rng } from '../util/rng.js';
 
@@ -11,18 +11,6 @@ import { rng } from '../util/rng.js';
 
 type Pair = [number, number];
 
-/** Every WebAssembly build (relaxed SIMD runs under the test config's flag) and the js reference. */
-const BACKENDS = ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js'] as const;
-type BackendName = (typeof BACKENDS)[number];
-
-async function use(backend: BackendName): Promise<void> {
-  if (backend === 'js') {
-    setBackend('js');
-    return;
-  }
-  await init(undefined, { flavour: backend.slice('wasm-'.length) as 'relaxed-simd' | 'simd' | 'scalar' });
-  setBackend('wasm');
-}
 const TOL = 1e-4;
 const CHANNELS = [1, 3, 4, 5, 8, 13, 17];
 const FACTORS: Pair[] = [[1, 1], [2, 2], [3, 2], [2, 3], [4, 4], [1, 3], [3, 1], [5, 2]];
@@ -56,11 +44,6 @@ function build(c: Case) {
   model.add(new UpSampling2D({ size: c.size, interpolation: c.interpolation, inputShape: [c.input[0], c.input[1], c.channels] }));
   const x = tensor(r.uniformF32(c.batch * c.input[0] * c.input[1] * c.channels, -3, 3), [c.batch, c.input[0], c.input[1], c.channels]);
   return { model, x, want: naive.upSampling2d(x.data, x.shape, c.size, c.interpolation) };
-}
-
-async function predictOn(backend: BackendName, model: Sequential, x: Tensor): Promise<Tensor> {
-  await use(backend);
-  return model.predict(x);
 }
 
 const table = buildTable();
@@ -105,16 +88,8 @@ describe('UpSampling2D: shapes and params', () => {
 
 for (const backend of BACKENDS) {
   describe(`UpSampling2D vs naive oracle on ${backend}`, () => {
-    it('runs on the requested backend', async () => {
-      await use(backend);
-      expect(getBackend()).toBe(backend);
-    });
-    it.each(table.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-      const { model, x, want } = build(c);
-      const got = await predictOn(backend, model, x);
-      expect(got.shape).toEqual(want.shape);
-      expect(mismatch(got.data, want.data, TOL)).toBeNull();
-    });
+    itRunsOnRequestedBackend(backend);
+    itMatchesOracle(backend, table, build, TOL);
 
     it('tutorial bilinear 2x example, exact', async () => {
       await use(backend);
