@@ -41,7 +41,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 function run(cmd, argv, { cwd, timeoutMs = 60_000 } = {}) {
   return new Promise((res) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the machine's npm, not npm 6 that a dev dependency put in node_modules/.bin (on PATH under npm run)
+    const PATH = (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules/.bin')).join(':');
+    const child = spawn(cmd, argv, { cwd, env: { ...process.env, PATH }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
     let stderr = '';

@@ -106,6 +106,13 @@ setTimeout(() => {
 }, HARD_LIMIT_MS).unref();
 
 /** Runs a command to completion (or kills its process group at timeoutMs). */
+/**
+ * The environment for the machine's own npm: under `npm test` PATH starts with
+ * node_modules/.bin, where a dev dependency's dependency (as-pect → npm-install-peers) put npm 6,
+ * which has no `npm pack --pack-destination`.
+ */
+const SYSTEM_NPM = { PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes(`node_modules${sep}.bin`)).join(':') };
+
 function run(cmd, argv, { cwd, env, timeoutMs = 60_000, input } = {}) {
   return new Promise((resolveRun) => {
     const t0 = Date.now();
@@ -255,8 +262,8 @@ async function prepareProject() {
     for (const f of ['index.js', 'index.cjs', 'browser.js', 'worker.js', 'upconv.simd.wasm']) {
       if (!existsSync(join(repo, 'dist', f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first`);
     }
-    const packed = await run('npm', ['pack', '--pack-destination', tmp, '--silent', '--ignore-scripts'], { cwd: repo, timeoutMs: 60_000 });
-    if (packed.code !== 0) throw new Error(`npm pack failed:\n${tail(packed.stderr)}`);
+    const packed = await run('npm', ['pack', '--pack-destination', tmp, '--silent', '--ignore-scripts'], { cwd: repo, env: SYSTEM_NPM, timeoutMs: 60_000 });
+    if (packed.code !== 0) throw new Error(`npm pack failed (exit ${packed.code}):\n${tail(packed.stderr + packed.stdout)}`);
     tarball = join(tmp, packed.stdout.trim().split('\n').pop());
   }
   const project = join(tmp, 'project');
@@ -266,7 +273,7 @@ async function prepareProject() {
   const installed = await run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--loglevel=error'], {
     cwd: project,
     timeoutMs: 180_000,
-    env: { npm_config_update_notifier: 'false' },
+    env: { ...SYSTEM_NPM, npm_config_update_notifier: 'false' },
   });
   if (installed.code !== 0) throw new Error(`npm install ${tarball} failed:\n${tail(installed.stderr)}`);
   const pkgDir = join(project, 'node_modules', 'upconv');
