@@ -23,71 +23,50 @@ for (const backend of builds) {
     // f32 sums drift from the reference's f64 sums like sqrt(terms); relaxed_madd may fuse too
     const tol = (terms: number) => TOL * Math.max(1, Math.sqrt(terms / 256)) * (backend.name === 'wasm-relaxed-simd' ? 2 : 1);
 
-    it('igemm over M, T, K, N tails with padding taps and scattered outputs', () => {
-      const r = rng(1);
-      for (const M of [1, 3, 4, 5, 9]) for (const T of [0, 1, 3]) for (const K of [1, 3, 4, 5, 17]) {
-        for (const N of [1, 3, 4, 5, 8, 9, 13, 17]) for (const act of [Act.Linear, Act.Relu, Act.LeakyRelu]) {
-          const rows = 6;
-          const wFloats = packedFloats(T, K, N);
-          const bytes = 4 * (K + rows * K + wFloats + M * T + M + M * N * 2);
-          const { wasm, ref, untouched } = tester.run(bytes, (f32, u32, base) => {
-            const r2 = rng(M * 1000 + T * 100 + K * 10 + N + act);
-            const zero = base;
-            const xs = zero + 4 * K;
-            const w = xs + 4 * rows * K;
-            const inPtrs = w + 4 * wFloats;
-            const outPtrs = inPtrs + 4 * M * T;
-            const out = outPtrs + 4 * M;
-            f32.fill(0, zero >>> 2, (zero >>> 2) + K);
-            for (let i = 0; i < rows * K; i++) f32[(xs >>> 2) + i] = r2() * 2 - 1;
-            for (let i = 0; i < wFloats; i++) f32[(w >>> 2) + i] = r2() * 2 - 1;
-            for (let i = 0; i < M * T; i++) u32[(inPtrs >>> 2) + i] = r2() < 0.2 ? zero : xs + 4 * K * Math.floor(r2() * rows);
-            // outputs in reverse order with a gap row between, so the out table matters
-            for (let m = 0; m < M; m++) u32[(outPtrs >>> 2) + m] = out + 4 * N * 2 * (M - 1 - m);
-            return { out: [out, out + 4 * M * N * 2], call: (k) => k.igemm(M, T, K, N, inPtrs, outPtrs, w, act, 0.3) };
-          });
-          expect(untouched, `M=${M} T=${T} K=${K} N=${N}`).toBe(true);
-          // compare only the rows written (every other row); gaps must stay guard-filled
-          const written = (a: Float32Array) => Array.from({ length: M }, (_, m) => Array.from(a.subarray(2 * N * m, 2 * N * m + N))).flat();
-          expect(maxRelError(written(wasm), written(ref)), `M=${M} T=${T} K=${K} N=${N} act=${act}`).toBeLessThanOrEqual(tol(T * K));
-          for (let m = 0; m < M; m++) {
-            const gap = new Uint32Array(wasm.buffer, wasm.byteOffset + 4 * (2 * N * m + N), N);
-            expect(gap.every((v) => v === 0x7fc0dead), `gap row ${m} written`).toBe(true);
-          }
-        }
+    /**
+     * One indirect-GEMM-shaped call (igemm or idot) over random rows, with 20% of the taps on the
+     * zero row and the outputs in reverse order with a guard row between them, so the pointer
+     * tables matter; checks the written rows against the reference and that the gaps stay untouched.
+     */
+    const checkIndirect = (kernel: 'igemm' | 'idot', M: number, T: number, K: number, N: number, act: Act) => {
+      const rows = 6;
+      const wFloats = kernel === 'igemm' ? packedFloats(T, K, N) : dotPackedFloats(T, K, N);
+      const bytes = 4 * (K + rows * K + wFloats + M * T + M + M * N * 2);
+      const { wasm, ref, untouched } = tester.run(bytes, (f32, u32, base) => {
+        const r2 = rng(M * 1000 + T * 100 + K * 10 + N + act);
+        const zero = base;
+        const xs = zero + 4 * K;
+        const w = xs + 4 * rows * K;
+        const inPtrs = w + 4 * wFloats;
+        const outPtrs = inPtrs + 4 * M * T;
+        const out = outPtrs + 4 * M;
+        f32.fill(0, zero >>> 2, (zero >>> 2) + K);
+        for (let i = 0; i < rows * K; i++) f32[(xs >>> 2) + i] = r2() * 2 - 1;
+        for (let i = 0; i < wFloats; i++) f32[(w >>> 2) + i] = r2() * 2 - 1;
+        for (let i = 0; i < M * T; i++) u32[(inPtrs >>> 2) + i] = r2() < 0.2 ? zero : xs + 4 * K * Math.floor(r2() * rows);
+        for (let m = 0; m < M; m++) u32[(outPtrs >>> 2) + m] = out + 4 * N * 2 * (M - 1 - m);
+        return { out: [out, out + 4 * M * N * 2], call: (k) => k[kernel](M, T, K, N, inPtrs, outPtrs, w, act, 0.3) };
+      });
+      const what = `${kernel} M=${M} T=${T} K=${K} N=${N} act=${act}`;
+      expect(untouched, what).toBe(true);
+      const written = (a: Float32Array) => Array.from({ length: M }, (_, m) => Array.from(a.subarray(2 * N * m, 2 * N * m + N))).flat();
+      expect(maxRelError(written(wasm), written(ref)), what).toBeLessThanOrEqual(tol(T * K));
+      for (let m = 0; m < M; m++) {
+        const gap = new Uint32Array(wasm.buffer, wasm.byteOffset + 4 * (2 * N * m + N), N);
+        expect(gap.every((v) => v === 0x7fc0dead), `${what}: gap row ${m} written`).toBe(true);
       }
-      void r;
+    };
+    const ACTS = [Act.Linear, Act.Relu, Act.LeakyRelu];
+
+    it('igemm over M, T, K, N tails with padding taps and scattered outputs', () => {
+      for (const M of [1, 3, 4, 5, 9]) for (const T of [0, 1, 3]) for (const K of [1, 3, 4, 5, 17]) {
+        for (const N of [1, 3, 4, 5, 8, 9, 13, 17]) for (const act of ACTS) checkIndirect('igemm', M, T, K, N, act);
+      }
     });
 
     it('idot over M, T, K tails for N = 1..3', () => {
       for (const M of [1, 3, 4, 5, 9]) for (const T of [0, 1, 3, 49]) for (const K of [1, 3, 4, 5, 17, 128]) {
-        for (const N of [1, 2, 3]) for (const act of [Act.Linear, Act.Relu, Act.LeakyRelu]) {
-          const rows = 6;
-          const wFloats = dotPackedFloats(T, K, N);
-          const bytes = 4 * (K + rows * K + wFloats + M * T + M + M * N * 2);
-          const { wasm, ref, untouched } = tester.run(bytes, (f32, u32, base) => {
-            const r2 = rng(M * 1000 + T * 100 + K * 10 + N + act);
-            const zero = base;
-            const xs = zero + 4 * K;
-            const w = xs + 4 * rows * K;
-            const inPtrs = w + 4 * wFloats;
-            const outPtrs = inPtrs + 4 * M * T;
-            const out = outPtrs + 4 * M;
-            f32.fill(0, zero >>> 2, (zero >>> 2) + K);
-            for (let i = 0; i < rows * K; i++) f32[(xs >>> 2) + i] = r2() * 2 - 1;
-            for (let i = 0; i < wFloats; i++) f32[(w >>> 2) + i] = r2() * 2 - 1;
-            for (let i = 0; i < M * T; i++) u32[(inPtrs >>> 2) + i] = r2() < 0.2 ? zero : xs + 4 * K * Math.floor(r2() * rows);
-            for (let m = 0; m < M; m++) u32[(outPtrs >>> 2) + m] = out + 4 * N * 2 * (M - 1 - m);
-            return { out: [out, out + 4 * M * N * 2], call: (k) => k.idot(M, T, K, N, inPtrs, outPtrs, w, act, 0.3) };
-          });
-          expect(untouched, `M=${M} T=${T} K=${K} N=${N}`).toBe(true);
-          const written = (a: Float32Array) => Array.from({ length: M }, (_, m) => Array.from(a.subarray(2 * N * m, 2 * N * m + N))).flat();
-          expect(maxRelError(written(wasm), written(ref)), `M=${M} T=${T} K=${K} N=${N} act=${act}`).toBeLessThanOrEqual(tol(T * K));
-          for (let m = 0; m < M; m++) {
-            const gap = new Uint32Array(wasm.buffer, wasm.byteOffset + 4 * (2 * N * m + N), N);
-            expect(gap.every((v) => v === 0x7fc0dead), `gap row ${m} written`).toBe(true);
-          }
-        }
+        for (const N of [1, 2, 3]) for (const act of ACTS) checkIndirect('idot', M, T, K, N, act);
       }
     });
 
