@@ -178,13 +178,14 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
             const x0 = u32[xe];
             const x1 = u32[xe + 1];
             const wx = f32[xe + 2];
-            const at = (yy: number, xi: number) => (x >>> 2) + ((n * H + yy) * W + xi) * C;
+            const top = (x >>> 2) + (n * H + y0) * W * C;
+            const bot = (x >>> 2) + (n * H + y1) * W * C;
             const dst = (out >>> 2) + ((n * OH + y) * OW + xx) * C;
             for (let c = 0; c < C; c++) {
-              const tl = f32[at(y0, x0) + c];
-              const tr = f32[at(y0, x1) + c];
-              const bl = f32[at(y1, x0) + c];
-              const br = f32[at(y1, x1) + c];
+              const tl = f32[top + x0 * C + c];
+              const tr = f32[top + x1 * C + c];
+              const bl = f32[bot + x0 * C + c];
+              const br = f32[bot + x1 * C + c];
               const top = tl + (tr - tl) * wx;
               const bottom = bl + (br - bl) * wx;
               f32[dst + c] = top + (bottom - top) * wy;

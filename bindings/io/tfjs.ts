@@ -13,6 +13,7 @@ import type { Sequential } from '../model/sequential.js';
 import { checkRefs, finish, type Limits, prepare, product, throwWeightProblems, type WeightRef } from './assemble.js';
 import { CorruptFileError } from './errors.js';
 import { normalizeModelConfig } from './keras_config.js';
+import { halfToFloat } from './half.js';
 
 export interface TfjsWeightEntry {
   name: string;
@@ -87,15 +88,6 @@ function parseManifest(manifest: unknown, what: string, limits: Limits): { entri
     groupBytes.push(offset);
   });
   return { entries, groupBytes, groups: manifest as TfjsWeightsGroup[] };
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 function decode(e: ManifestEntry, data: Uint8Array): Float32Array {

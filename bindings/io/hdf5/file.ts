@@ -13,6 +13,7 @@
  */
 import { unzlibSync } from 'fflate';
 import { Budget, Bytes, decodeText, limitEncSize, UNDEF } from './bytes.js';
+import { halfToFloat } from '../half.js';
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -1161,15 +1162,6 @@ function unshuffle(data: Uint8Array, elem: number): Uint8Array {
   }
   out.set(data.subarray(n * elem), n * elem); // leftover bytes are not shuffled
   return out;
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 function readNumbers(b: Bytes, pos: number, t: Datatype, count: number): (number | undefined)[] {
