@@ -86,6 +86,12 @@ export interface Kernels {
   /** Softmax over each row of C floats (Keras's default axis -1); x may equal out. */
   softmax(x: number, out: number, rows: number, C: number): void;
 
+  /** Softmax along an axis of C values `inner` floats apart, in `outer` blocks of C·inner floats; x may equal out. */
+  softmaxStrided(x: number, out: number, outer: number, C: number, inner: number): void;
+
+  /** Keras ReLU layer: out = x > threshold ? min(x, maxValue) : slope·(x − threshold); x may equal out. */
+  reluClip(x: number, out: number, count: number, slope: number, maxValue: number, threshold: number): void;
+
   /** Nearest upsampling, (N,H,W,C) → (N, H·fh, W·fw, C): out[n,y,x,c] = x[n, y/fh, x/fw, c]. */
   resizeNearest(x: number, out: number, N: number, H: number, W: number, C: number,
                 fh: number, fw: number): void;

@@ -150,6 +150,36 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
 
+    softmaxStrided(x, out, outer, C, inner) {
+      views();
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const a = (x >>> 2) + o * C * inner + i;
+          const b = (out >>> 2) + o * C * inner + i;
+          let max = -Infinity;
+          for (let c = 0; c < C; c++) max = Math.max(max, f32[a + c * inner]);
+          let sum = 0;
+          for (let c = 0; c < C; c++) {
+            const e = Math.fround(Math.exp(f32[a + c * inner] - max));
+            f32[b + c * inner] = e;
+            sum = Math.fround(sum + e);
+          }
+          for (let c = 0; c < C; c++) f32[b + c * inner] /= sum;
+        }
+      }
+    },
+
+    reluClip(x, out, count, slope, maxValue, threshold) {
+      views();
+      const s = Math.fround(slope);
+      const m = Math.fround(maxValue);
+      const t = Math.fround(threshold);
+      for (let i = 0; i < count; i++) {
+        const v = f32[(x >>> 2) + i];
+        f32[(out >>> 2) + i] = v > t ? Math.min(v, m) : s * Math.fround(v - t);
+      }
+    },
+
     resizeNearest(x, out, N, H, W, C, fh, fw) {
       views();
       const OH = H * fh;

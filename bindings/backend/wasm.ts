@@ -33,7 +33,7 @@ class WasmMemory implements KernelMemory {
   }
 }
 
-const REQUIRED = ['memory', 'heapBase', 'igemm', 'idot', 'scaleShift', 'activation', 'softmax', 'firstNonFinite', 'resizeNearest', 'resizeBilinear'] as const;
+const REQUIRED = ['memory', 'heapBase', 'igemm', 'idot', 'scaleShift', 'activation', 'softmax', 'softmaxStrided', 'reluClip', 'firstNonFinite', 'resizeNearest', 'resizeBilinear'] as const;
 
 /** A backend over one compiled upconv module; each model gets its own instance and memory. */
 export function wasmBackend(module: WebAssembly.Module, flavour: WasmFlavour): Backend {
