@@ -5,6 +5,9 @@ export { idot } from "./dot";
 export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
+export { broadcast } from "./broadcast";
+export { copyStrided, pad2d } from "./copy";
+export { gatherRows } from "./gather";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {

@@ -8,6 +8,10 @@
  * - kernels never allocate and never touch memory outside the ranges their arguments describe.
  */
 
+import type { BroadcastKernels } from './kernels/broadcast.js';
+import type { CopyKernels } from './kernels/copy.js';
+import type { GatherKernels } from './kernels/gather.js';
+
 /** Activation codes, identical in assembly/activations.ts. */
 export const Act = {
   Linear: 0,
@@ -119,7 +123,8 @@ export interface ResizeKernels {
  * backend/kernels/, its AssemblyScript in assembly/<family>.ts (exported from assembly/index.ts),
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
-export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels {}
+export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels,
+  BroadcastKernels, CopyKernels, GatherKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

@@ -2,6 +2,9 @@ import type { Backend, KernelMemory, Kernels } from './kernels.js';
 import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
+import { broadcastKernels } from './reference/broadcast.js';
+import { copyKernels } from './reference/copy.js';
+import { gatherKernels } from './reference/gather.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -32,7 +35,10 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
   };
-  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v) };
+  return {
+    ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v),
+    ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v),
+  };
 }
 
 export const referenceBackend: Backend = {
