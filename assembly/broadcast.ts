@@ -23,7 +23,7 @@ export const enum BinaryOp {
   if (op == BinaryOp.Max) return Mathf.max(x, y); // f32.max: NaN-propagating, like f32x4.max
   if (op == BinaryOp.Min) return Mathf.min(x, y);
   if (op == BinaryOp.Div) return x / y;
-  return x > 0 ? x : x * y; // PRelu
+  return Mathf.max(x, 0) - y * Mathf.max(-x, 0); // PRelu: relu(x) − alpha·relu(−x), +0 at x = ±0 as Keras
 }
 
 // @ts-ignore: decorator
@@ -34,7 +34,8 @@ export const enum BinaryOp {
   if (op == BinaryOp.Max) return f32x4.max(x, y);
   if (op == BinaryOp.Min) return f32x4.min(x, y);
   if (op == BinaryOp.Div) return f32x4.div(x, y);
-  return v128.bitselect(x, f32x4.mul(x, y), f32x4.gt(x, f32x4.splat(0))); // PRelu
+  const z = f32x4.splat(0); // PRelu; max (not pmax): max(−0, 0) = +0, as f32.max
+  return f32x4.sub(f32x4.max(x, z), f32x4.mul(y, f32x4.max(f32x4.neg(x), z)));
 }
 
 /** One output row of `inner` floats; aIn/bIn say which side is contiguous (1) or one splatted value (0). */

@@ -147,7 +147,7 @@ export class MergeOp extends Op {
   }
 }
 
-/** PReLU: out = x > 0 ? x : alpha·x, alpha (the layer's weight) broadcast over the shared axes and the batch. */
+/** PReLU: out = relu(x) − alpha·relu(−x), alpha (the layer's weight) broadcast over the shared axes and the batch. */
 export class PReLUOp extends Op {
   private readonly alphaFloats: number;
 

@@ -12,7 +12,7 @@ function binary(op: BinaryOp, x: number, y: number): number {
     case BinaryOp.Max: return Math.max(x, y);
     case BinaryOp.Min: return Math.min(x, y);
     case BinaryOp.Div: return x / y;
-    case BinaryOp.PRelu: return x > 0 ? x : x * y;
+    case BinaryOp.PRelu: return Math.max(x, 0) - Math.fround(y * Math.max(-x, 0));
     default: throw new Error(`broadcast: unknown op ${op as number}`);
   }
 }
