@@ -81,8 +81,8 @@ export function broadcastSteps(k: Kernels, op: BinaryOp, act: Act, alpha: number
   }
   return [() => {
     for (let i = 0; i < offsets.length; i++) {
-      const [pa, pb, po] = offsets[i];
-      k.broadcast(op, act, alpha, pa, pb, po, d0.n, d1.n, d2.n, inner.n, d0.a, d1.a, d2.a, aIn, d0.b, d1.b, d2.b, bIn);
+      const o = offsets[i]; // no destructuring: it would make an iterator per call
+      k.broadcast(op, act, alpha, o[0], o[1], o[2], d0.n, d1.n, d2.n, inner.n, d0.a, d1.a, d2.a, aIn, d0.b, d1.b, d2.b, bIn);
     }
   }];
 }

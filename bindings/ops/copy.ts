@@ -34,8 +34,8 @@ export class ConcatOp extends Op {
     });
     return [() => {
       for (let i = 0; i < calls.length; i++) {
-        const [src, dst, len] = calls[i];
-        k.copyStrided(src, dst, 1, rows, len, 0, len, 0, outLen);
+        const c = calls[i];
+        k.copyStrided(c[0], c[1], 1, rows, c[2], 0, c[2], 0, outLen);
       }
     }];
   }
