@@ -35,3 +35,5 @@ export { Optimizer, Adam, SGD, RMSprop, type AdamOptions, type SGDOptions, type 
 export { Loss, BinaryCrossentropy, type BinaryCrossentropyOptions, type LossName } from './train/losses.js';
 export type { MetricName } from './train/metrics.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, History, Callback, Logs, TrainOnBatchOptions } from './train/trainer.js';
+export { Variable } from './train/variables.js';
+export type { GradientOptions, Gradients } from './train/gradients.js';

@@ -10,6 +10,8 @@ import { buildPlan, type Plan } from './plan.js';
 import { Program } from './program.js';
 import { modelConfig } from './serialize.js';
 import { summaryText } from './summary.js';
+import { computeGradients, type GradientOptions, type Gradients, trainableWeightsOf } from '../train/gradients.js';
+import type { Variable } from '../train/variables.js';
 import {
   type CompileOptions, type Compiled, compileModel, evaluate, type EvaluateOptions, fit, type FitOptions, type History,
   trainOnBatch, type TrainOnBatchOptions,
@@ -131,6 +133,21 @@ export class Model extends Layer {
   evaluate(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: EvaluateOptions): number | number[] {
     this.graph;
     return evaluate(this, this.compiled, x, y, options);
+  }
+
+  /** The trainable weights now, as Variables (Keras `model.trainable_weights`). */
+  get trainableWeights(): Variable[] {
+    return trainableWeightsOf(this);
+  }
+
+  /**
+   * The loss of a batch and its gradients with respect to `wrt` (default: the trainable weights),
+   * with the layers in training mode; changes nothing. With `optimizer.applyGradients` this is the
+   * custom training loop of Keras's `train_step` with `tf.GradientTape`.
+   */
+  computeGradients(x: ModelInput, y: TensorLike, options: GradientOptions): Gradients {
+    this.graph;
+    return computeGradients(this, x, y, options);
   }
 
   /** @internal Every layer of the model and its nested models (weighted or not), each once. */

@@ -3,9 +3,22 @@
  * and the update kernel over one weight array and its gradient and slots. The slots live where the
  * weights are updated (a compiled model's training memory; see train/plan.ts).
  */
-import type { Kernels } from '../backend/kernels.js';
+import type { Backend, KernelMemory, Kernels } from '../backend/kernels.js';
+import { currentBackend } from '../backend/select.js';
 import { bool, checkKeys, finite, optionsOf } from '../args.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ShapeError } from '../errors.js';
+import { align } from '../memory/planner.js';
+import type { Tensor } from '../tensor.js';
+import type { Variable } from './variables.js';
+
+/** Where applyGradients keeps weights, gradients and slots: a backend memory of the optimizer's own. */
+interface Store {
+  backend: Backend;
+  memory: KernelMemory;
+  kernels: Kernels;
+  end: number;
+  regions: Map<Variable, { w: number; g: number; slots: number[]; count: number }>;
+}
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -29,6 +42,57 @@ export abstract class Optimizer {
 
   /** Keras config, as `optimizer.get_config()` writes it. */
   abstract getConfig(): Record<string, unknown>;
+
+  private store: Store | null = null;
+
+  /**
+   * Applies gradients to variables (Keras `optimizer.apply_gradients(zip(grads, vars))`), for
+   * custom training loops with `computeGradients`. Slots are kept per variable. (A compiled
+   * model's own steps keep their slots in the model's memory: use one optimizer for one purpose.)
+   */
+  applyGradients(pairs: readonly (readonly [Tensor, Variable])[]): void {
+    if (!Array.isArray(pairs)) throw new ConfigError(`${this.name}: applyGradients takes [gradient, variable] pairs`);
+    for (const [g, v] of pairs) {
+      if (!g || !v || typeof v.name !== 'string' || !('layer' in v)) throw new ConfigError(`${this.name}: applyGradients takes [gradient Tensor, Variable] pairs (variables from model.trainableWeights)`);
+      if (g.shape.join() !== v.shape.join()) throw new ShapeError(`${this.name}: the gradient for ${v.name} has shape [${g.shape}], expected [${v.shape}]`);
+      for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) throw new ShapeError(`${this.name}: the gradient for ${v.name} holds a non-finite value at index ${i}`);
+    }
+    const backend = currentBackend();
+    if (!this.store || this.store.backend !== backend) {
+      const { memory, kernels } = backend.createMemory();
+      this.store = { backend, memory, kernels, end: memory.base, regions: new Map() };
+    }
+    const s = this.store;
+    const per = this.slotCount();
+    for (const [, v] of pairs) {
+      if (s.regions.has(v)) continue;
+      const count = v.shape.reduce((a: number, b: number) => a * b, 1);
+      const bytes = align(4 * count);
+      const r = { w: s.end, g: s.end + bytes, slots: [] as number[], count };
+      s.end += 2 * bytes;
+      for (let k = 0; k < per; k++) {
+        r.slots.push(s.end);
+        s.end += bytes;
+      }
+      s.memory.ensure(s.end);
+      new Float32Array(s.memory.buffer).fill(0, r.slots[0] >>> 2, s.end >>> 2);
+      s.regions.set(v, r);
+    }
+    this.prepare();
+    const f32 = new Float32Array(s.memory.buffer);
+    const touched = new Set<Variable['layer']>();
+    for (const [g, v] of pairs) {
+      const r = s.regions.get(v)!;
+      const arr = v.layer.weightArrays()[v.index] as Float32Array;
+      f32.set(arr, r.w >>> 2);
+      f32.set(g.data, r.g >>> 2);
+      this.update(s.kernels, r.w, r.g, r.slots, r.count);
+      arr.set(f32.subarray(r.w >>> 2, (r.w >>> 2) + r.count));
+      touched.add(v.layer);
+    }
+    for (const l of touched) l.touchWeights();
+    this.iterations++;
+  }
 }
 
 export interface AdamOptions {

@@ -70,8 +70,8 @@ export class TrainStep {
 
   constructor(backend: Backend, model: GraphModel, inputShapes: readonly (readonly number[])[],
               private readonly limit: number, private readonly label: string,
-              private readonly trainable: ReadonlySet<Layer>, private readonly losses: readonly Loss[],
-              private readonly optimizer: Optimizer) {
+              trainable: ReadonlySet<Layer>, private readonly losses: readonly Loss[],
+              private readonly optimizer: Optimizer, wrt: ReadonlySet<Layer> = trainable) {
     const mode: ProgramMode = {
       training: true,
       trainable: (l) => trainable.has(l),
@@ -99,7 +99,8 @@ export class TrainStep {
     }
     const slotsPer = optimizer.slotCount();
     const counts = (l: Layer) => l.specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
-    const trained = this.weightedLayers.filter((l) => trainable.has(l));
+    // raw weights for the layers that get gradients and for those a training-mode op updates (BN)
+    const trained = this.weightedLayers.filter((l) => wrt.has(l) || trainable.has(l));
     for (const l of trained) {
       const r: WeightRegion = { layer: l, raw: [], grad: [], slots: [], counts: counts(l) };
       for (const n of r.counts) {
