@@ -8,6 +8,7 @@
  * - kernels never allocate and never touch memory outside the ranges their arguments describe.
  */
 
+import type { TrainKernels } from './kernels/train.js';
 import type { BroadcastKernels } from './kernels/broadcast.js';
 import type { CopyKernels } from './kernels/copy.js';
 import type { GatherKernels } from './kernels/gather.js';
@@ -123,7 +124,7 @@ export interface ResizeKernels {
  * backend/kernels/, its AssemblyScript in assembly/<family>.ts (exported from assembly/index.ts),
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
-export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels,
+export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
   BroadcastKernels, CopyKernels, GatherKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */

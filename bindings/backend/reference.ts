@@ -2,6 +2,7 @@ import type { Backend, KernelMemory, Kernels } from './kernels.js';
 import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
+import { trainKernels } from './reference/train.js';
 import { broadcastKernels } from './reference/broadcast.js';
 import { copyKernels } from './reference/copy.js';
 import { gatherKernels } from './reference/gather.js';
@@ -36,7 +37,7 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
     },
   };
   return {
-    ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v),
+    ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
     ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v),
   };
 }

@@ -42,7 +42,7 @@ export class TFOpLambda extends Layer {
   }
 
   /** @internal Reads block_size (and data_format) from the call's keyword arguments. */
-  call(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor[] {
+  connect(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor[] {
     const kw = args.kwargs ?? {};
     const extra = Object.keys(kw).filter((k) => !KWARGS.has(k) && k !== 'training');
     if (extra.length) throw new ConfigError(`${this.label}: depth_to_space got unknown arguments ${extra.map((k) => `'${k.slice(0, 64)}'`).join(', ')}`);
@@ -55,7 +55,7 @@ export class TFOpLambda extends Layer {
     const before = this.blockSize;
     this.blockSize = b;
     try {
-      return super.call(inputs, args);
+      return super.connect(inputs, args);
     } catch (e) {
       this.blockSize = before;
       throw e;
