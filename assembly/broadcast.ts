@@ -1,7 +1,7 @@
 // Broadcasting elementwise ops (merge layers, PReLU, Average's division) over a collapsed
 // 4-d index space. The op code is a constant inside each specialised loop nest (the switch in
 // `broadcast` calls an @inline nest with a literal op), so no op branch runs per element.
-import { actScalar } from "./activations";
+import { Act, actScalar } from "./activations";
 import { actV } from "./simd";
 
 /** Identical to `BinaryOp` in bindings/backend/kernels/broadcast.ts. */
@@ -20,10 +20,16 @@ export const enum BinaryOp {
   if (op == BinaryOp.Add) return x + y;
   if (op == BinaryOp.Sub) return x - y;
   if (op == BinaryOp.Mul) return x * y;
-  if (op == BinaryOp.Max) return Mathf.max(x, y); // f32.max: NaN-propagating, like f32x4.max
+  if (op == BinaryOp.Max) return Mathf.max(x, y); // f32.max: NaN-propagating, −0 < +0, like f32x4.max
   if (op == BinaryOp.Min) return Mathf.min(x, y);
   if (op == BinaryOp.Div) return x / y;
-  return Mathf.max(x, 0) - y * Mathf.max(-x, 0); // PRelu: relu(x) − alpha·relu(−x), +0 at x = ±0 as Keras
+  // PRelu: relu(x) − alpha·relu(−x) with relu(v) = v < 0 ? 0 : v. Both sides computed and blended
+  // with an integer mask: V8 turns a float select into a branch, mispredicted on random signs
+  // (and binaryen turns an i32 select of reinterpreted floats back into a float select).
+  const neg = reinterpret<i32>(<f32>0 - y * -x);
+  const pos = reinterpret<i32>(x - y * <f32>0);
+  const mask = -<i32>(x < 0);
+  return reinterpret<f32>((neg & mask) | (pos & ~mask));
 }
 
 // @ts-ignore: decorator
@@ -34,42 +40,54 @@ export const enum BinaryOp {
   if (op == BinaryOp.Max) return f32x4.max(x, y);
   if (op == BinaryOp.Min) return f32x4.min(x, y);
   if (op == BinaryOp.Div) return f32x4.div(x, y);
-  const z = f32x4.splat(0); // PRelu; max (not pmax): max(−0, 0) = +0, as f32.max
-  return f32x4.sub(f32x4.max(x, z), f32x4.mul(y, f32x4.max(f32x4.neg(x), z)));
+  const z = f32x4.splat(0); // PRelu; pmax(v, 0) = v < 0 ? 0 : v (one maxps; f32x4.max needs NaN/−0 fix-ups)
+  return f32x4.sub(f32x4.pmax(x, z), f32x4.mul(y, f32x4.pmax(f32x4.neg(x), z)));
 }
 
-/** One output row of `inner` floats; aIn/bIn say which side is contiguous (1) or one splatted value (0). */
+/** One output row of `inner` floats (op only); aIn/bIn say which side is contiguous (1) or one splatted value (0). */
 // @ts-ignore: decorator
-@inline function row(op: i32, act: i32, alpha: f32, pa: usize, pb: usize, po: usize, bytes: usize, aIn: i32, bIn: i32): void {
+@inline function rowOp(op: i32, pa: usize, pb: usize, po: usize, bytes: usize, aIn: i32, bIn: i32): void {
   let j: usize = 0;
   if (aIn != 0 && bIn != 0) {
     // equal shapes (everything collapses into one row) and the per-channel vector broadcast
     if (ASC_FEATURE_SIMD) {
-      const al = f32x4.splat(alpha);
-      for (; j + 16 <= bytes; j += 16) v128.store(po + j, actV(opV(op, v128.load(pa + j), v128.load(pb + j)), act, al));
+      for (; j + 16 <= bytes; j += 16) v128.store(po + j, opV(op, v128.load(pa + j), v128.load(pb + j)));
     }
-    for (; j < bytes; j += 4) store<f32>(po + j, actScalar(opS(op, load<f32>(pa + j), load<f32>(pb + j)), act, alpha));
+    for (; j < bytes; j += 4) store<f32>(po + j, opS(op, load<f32>(pa + j), load<f32>(pb + j)));
   } else if (aIn != 0) {
     // b is one value for the whole row (a per-row or per-sample scalar)
     const y = load<f32>(pb);
     if (ASC_FEATURE_SIMD) {
-      const al = f32x4.splat(alpha);
       const yv = f32x4.splat(y);
-      for (; j + 16 <= bytes; j += 16) v128.store(po + j, actV(opV(op, v128.load(pa + j), yv), act, al));
+      for (; j + 16 <= bytes; j += 16) v128.store(po + j, opV(op, v128.load(pa + j), yv));
     }
-    for (; j < bytes; j += 4) store<f32>(po + j, actScalar(opS(op, load<f32>(pa + j), y), act, alpha));
+    for (; j < bytes; j += 4) store<f32>(po + j, opS(op, load<f32>(pa + j), y));
   } else if (bIn != 0) {
     const x = load<f32>(pa);
     if (ASC_FEATURE_SIMD) {
-      const al = f32x4.splat(alpha);
       const xv = f32x4.splat(x);
-      for (; j + 16 <= bytes; j += 16) v128.store(po + j, actV(opV(op, xv, v128.load(pb + j)), act, al));
+      for (; j + 16 <= bytes; j += 16) v128.store(po + j, opV(op, xv, v128.load(pb + j)));
     }
-    for (; j < bytes; j += 4) store<f32>(po + j, actScalar(opS(op, x, load<f32>(pb + j)), act, alpha));
+    for (; j < bytes; j += 4) store<f32>(po + j, opS(op, x, load<f32>(pb + j)));
   } else {
-    const v = actScalar(opS(op, load<f32>(pa), load<f32>(pb)), act, alpha);
+    const v = opS(op, load<f32>(pa), load<f32>(pb));
     for (; j < bytes; j += 4) store<f32>(po + j, v);
   }
+}
+
+/**
+ * The fused activation over a row just written (still in L1). A separate pass, so that the op
+ * loops carry no act selects: V8 lowers a float select to a branch, which mispredicts on
+ * random signs (5x slower scalar Add when the linear case went through actScalar).
+ */
+// @ts-ignore: decorator
+@inline function rowAct(po: usize, bytes: usize, act: i32, alpha: f32): void {
+  let j: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const al = f32x4.splat(alpha);
+    for (; j + 16 <= bytes; j += 16) v128.store(po + j, actV(v128.load(po + j), act, al));
+  }
+  for (; j < bytes; j += 4) store<f32>(po + j, actScalar(load<f32>(po + j), act, alpha));
 }
 
 // @ts-ignore: decorator
@@ -87,7 +105,8 @@ export const enum BinaryOp {
       let pa = pa0 + <usize>i1 * sa1;
       let pb = pb0 + <usize>i1 * sb1;
       for (let i2 = 0; i2 < n2; i2++) {
-        row(op, act, alpha, pa, pb, po, bytes, aIn, bIn);
+        rowOp(op, pa, pb, po, bytes, aIn, bIn);
+        if (act != Act.Linear) rowAct(po, bytes, act, alpha);
         pa += sa2;
         pb += sb2;
         po += bytes;

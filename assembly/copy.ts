@@ -3,7 +3,7 @@
 // memory.copy / memory.fill for long ones in the SIMD builds (every engine with SIMD has bulk
 // memory); the scalar build uses plain loads and stores only.
 
-const BULK: usize = 256; // bytes from which memory.copy beats a v128 loop
+const BULK: usize = 4096; // bytes from which memory.copy beats a v128 loop (measured: bench/merge_ops.mjs, rows of 16 B to 16 KB)
 
 /** Copies `bytes` (a multiple of 4) from src to dst; the ranges do not overlap. */
 // @ts-ignore: decorator

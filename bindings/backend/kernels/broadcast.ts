@@ -8,7 +8,7 @@ export const BinaryOp = {
   Max: 3, // NaN-propagating, like f32.max
   Min: 4,
   Div: 5,
-  /** PReLU: relu(a) − b·relu(−a) (float32 product; +0 for a = 0 and for a < 0 with b = 0, as Keras). */
+  /** PReLU: relu(a) − b·relu(−a), relu(v) = v < 0 ? 0 : v as TF's (float32 product; +0 for a < 0 with b = 0, as Keras). */
   PRelu: 6,
 } as const;
 export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];

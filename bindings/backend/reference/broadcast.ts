@@ -3,6 +3,11 @@ import { BinaryOp } from '../kernels/broadcast.js';
 import { applyAct, fusable } from './acts.js';
 import type { RefViews } from './views.js';
 
+/** relu as TF computes it: x unless x < 0 (−0 and NaN pass through). */
+function relu(x: number): number {
+  return x < 0 ? 0 : x;
+}
+
 /** One binary op on float32 values (f64 arithmetic rounded once: the float32 result). */
 function binary(op: BinaryOp, x: number, y: number): number {
   switch (op) {
@@ -12,7 +17,7 @@ function binary(op: BinaryOp, x: number, y: number): number {
     case BinaryOp.Max: return Math.max(x, y);
     case BinaryOp.Min: return Math.min(x, y);
     case BinaryOp.Div: return x / y;
-    case BinaryOp.PRelu: return Math.max(x, 0) - Math.fround(y * Math.max(-x, 0));
+    case BinaryOp.PRelu: return relu(x) - Math.fround(y * relu(-x));
     default: throw new Error(`broadcast: unknown op ${op as number}`);
   }
 }
