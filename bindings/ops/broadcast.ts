@@ -53,7 +53,7 @@ export function collapse(out: readonly number[], a: readonly number[], b: readon
 
 /**
  * The kernel calls for out = act(a op b) over a collapsed index space: one call for up to four
- * axes, else one per index of the leading extra axes (offsets computed here, not when run).
+ * axes, else one per index of the leading extra axes.
  */
 export function broadcastSteps(k: Kernels, op: BinaryOp, act: Act, alpha: number,
                                a: number, b: number, out: number, axes: readonly Axis[]): Step[] {
@@ -67,22 +67,27 @@ export function broadcastSteps(k: Kernels, op: BinaryOp, act: Act, alpha: number
   if (!extra.length) {
     return [() => k.broadcast(op, act, alpha, a, b, out, d0.n, d1.n, d2.n, inner.n, d0.a, d1.a, d2.a, aIn, d0.b, d1.b, d2.b, bIn)];
   }
-  // rare (axes alternating broadcast patterns more than four times): loop over the extra axes
+  // rare (axes alternating broadcast patterns more than four times): an odometer over the extra
+  // axes, its counters made here (a step allocates nothing; no offset table that grows with the tensor)
   const block = d0.n * d1.n * d2.n * inner.n;
-  const offsets: [number, number, number][] = [];
-  const idx = new Array<number>(extra.length).fill(0);
-  for (let o = 0; ; o++) {
-    let pa = 0, pb = 0;
-    extra.forEach((e, i) => { pa += idx[i] * e.a; pb += idx[i] * e.b; });
-    offsets.push([a + 4 * pa, b + 4 * pb, out + 4 * o * block]);
-    let i = extra.length - 1;
-    while (i >= 0 && ++idx[i] === extra[i].n) idx[i--] = 0;
-    if (i < 0) break;
-  }
+  const idx = new Int32Array(extra.length);
+  const count = extra.reduce((p, e) => p * e.n, 1);
   return [() => {
-    for (let i = 0; i < offsets.length; i++) {
-      const o = offsets[i]; // no destructuring: it would make an iterator per call
-      k.broadcast(op, act, alpha, o[0], o[1], o[2], d0.n, d1.n, d2.n, inner.n, d0.a, d1.a, d2.a, aIn, d0.b, d1.b, d2.b, bIn);
+    idx.fill(0);
+    let pa = a, pb = b;
+    for (let o = 0; o < count; o++) {
+      k.broadcast(op, act, alpha, pa, pb, out + 4 * o * block, d0.n, d1.n, d2.n, inner.n, d0.a, d1.a, d2.a, aIn, d0.b, d1.b, d2.b, bIn);
+      for (let i = extra.length - 1; i >= 0; i--) {
+        const e = extra[i];
+        if (++idx[i] < e.n) {
+          pa += 4 * e.a;
+          pb += 4 * e.b;
+          break;
+        }
+        idx[i] = 0;
+        pa -= 4 * e.a * (e.n - 1);
+        pb -= 4 * e.b * (e.n - 1);
+      }
     }
   }];
 }
