@@ -94,6 +94,19 @@ function combinePixels(row: usize, out: usize, OW: i32, pix: usize, xTab: usize,
     const w = t + 4;
     let c: usize = 0;
     if (ASC_FEATURE_SIMD) {
+      if (K == 4) {
+        // the cubic kernels: weights splatted once per pixel, not once per channel block
+        const w0 = v128.load32_splat(w), w1 = v128.load32_splat(w, 4);
+        const w2 = v128.load32_splat(w, 8), w3 = v128.load32_splat(w, 12);
+        for (; c + 16 <= pix; c += 16) {
+          const p = src + c;
+          let a = f32x4.mul(v128.load(p), w0);
+          a = madd(v128.load(p + pix), w1, a);
+          a = madd(v128.load(p + 2 * pix), w2, a);
+          a = madd(v128.load(p + 3 * pix), w3, a);
+          v128.store(out + c, a);
+        }
+      }
       for (; c + 64 <= pix; c += 64) {
         const p = src + c;
         const w0 = v128.load32_splat(w);
