@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, init, modelFromJSON, Sequential, tensor, UpSampling2D } from '../../bindings/index.js';
 import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
@@ -53,6 +54,10 @@ function build(c: Case) {
 }
 
 const table = buildTable();
+
+/** gaussian / mitchellcubic cases from test/fixtures/tf_resize/make_cases.py (NumPy, dense weight matrices). */
+interface FixtureCase { interpolation: 'gaussian' | 'mitchellcubic'; size: Pair; input: { shape: number[]; data: number[] }; expected: { shape: number[]; data: number[] } }
+const fixtures: FixtureCase[] = JSON.parse(readFileSync(new URL('../fixtures/tf_resize/cases.json', import.meta.url), 'utf8')).cases;
 
 beforeAll(async () => {
   await init();
@@ -124,6 +129,18 @@ describe('UpSampling2D TF interpolations: the oracle (TF C++ rules)', () => {
   });
 });
 
+describe('UpSampling2D TF interpolations: the oracle agrees with the NumPy second opinion', () => {
+  it.each(fixtures.map((c) => [`${c.interpolation} ${c.input.shape.join('x')} size=${c.size.join('x')}`, c] as const))('%s', (_n, c) => {
+    const got = tfUpSampling2d(c.input.data, c.input.shape, c.size, c.interpolation);
+    expect(got.shape).toEqual(c.expected.shape);
+    expect(mismatch(got.data, c.expected.data, TOL)).toBeNull();
+  });
+
+  it('covers both methods', () => {
+    expect(new Set(fixtures.map((c) => c.interpolation))).toEqual(new Set(['gaussian', 'mitchellcubic']));
+  });
+});
+
 describe('UpSampling2D TF interpolations: the table covers what it should', () => {
   it('hits every method × factor pair, the channel tails, batches and wide inputs', () => {
     for (const m of METHODS) for (let fh = 1; fh <= 5; fh++) for (let fw = 1; fw <= 5; fw++) {
@@ -157,6 +174,17 @@ for (const backend of BACKENDS) {
   describe(`UpSampling2D TF interpolations vs oracle on ${backend}`, () => {
     itRunsOnRequestedBackend(backend);
     itMatchesOracle(backend, table, build, TOL);
+
+    it('gaussian and mitchellcubic match the NumPy second opinion', async () => {
+      await use(backend);
+      for (const c of fixtures) {
+        const [, h, w, ch] = c.input.shape;
+        const m = new Sequential([new UpSampling2D({ size: c.size, interpolation: c.interpolation, inputShape: [h, w, ch] })]);
+        const got = m.predict(tensor(Float32Array.from(c.input.data), c.input.shape));
+        expect(got.shape).toEqual(c.expected.shape);
+        expect(mismatch(got.data, c.expected.data, TOL), `${c.interpolation} ${c.input.shape}`).toBeNull();
+      }
+    });
 
     it('area by 5 on a 300-pixel row follows TF\'s drifting weights, not repetition', async () => {
       await use(backend);
