@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, init, modelFromJSON, Sequential, tensor, UpSampling2D } from '../../bindings/index.js';
+import { ConfigError, init, modelFromJSON, Sequential, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
 import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import { maxRelError, mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
@@ -204,10 +204,10 @@ for (const backend of BACKENDS) {
         if (keras3 && (method === 'gaussian' || method === 'mitchellcubic')) continue; // tf.keras 2.9+ only
         const m = modelFromJSON(kerasConfig(method, keras3));
         const want = tfUpSampling2d(x.data, x.shape, [2, 3], method);
-        expect(mismatch(m.predict(x).data, want.data, TOL), `${method} keras3=${keras3}`).toBeNull();
+        expect(mismatch((m.predict(x) as Tensor).data, want.data, TOL), `${method} keras3=${keras3}`).toBeNull();
         const again = modelFromJSON(m.toJSON());
         expect((again.layers[0].getConfig() as { interpolation: string }).interpolation).toBe(method);
-        expect(mismatch(again.predict(x).data, want.data, TOL)).toBeNull();
+        expect(mismatch((again.predict(x) as Tensor).data, want.data, TOL)).toBeNull();
       }
     });
   });
