@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, init, modelFromJSON, Sequential, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
+import { ConfigError, init, modelFromJSON, Sequential, setBackend, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
 import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import { maxRelError, mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
@@ -212,6 +212,31 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('UpSampling2D TF interpolations: plan once, run many', () => {
+  it.each(['wasm', 'js'] as const)('200 predictInto calls on %s: same memory, same plan, same numbers', async (kind) => {
+    await init();
+    setBackend(kind);
+    for (const interpolation of ['bicubic', 'lanczos5', 'area'] as const) {
+      // area by 3 on 40 columns has drifting weights: the tap kernel, not the nearest shortcut
+      const m = new Sequential([new UpSampling2D({ size: [2, 3], interpolation, inputShape: [6, 40, 5] })]);
+      const x = tensor(Float32Array.from({ length: 2 * 6 * 40 * 5 }, (_, i) => Math.sin(i)), [2, 6, 40, 5]);
+      const out = tensor(new Float32Array(2 * 12 * 120 * 5), [2, 12, 120, 5]);
+      m.predictInto(x, out);
+      const first = out.data.slice();
+      const internals = m as unknown as { program: { memory: { buffer: ArrayBuffer } }; plan: object };
+      const { buffer } = internals.program.memory;
+      const bytes = buffer.byteLength;
+      const plan = internals.plan;
+      for (let i = 0; i < 200; i++) m.predictInto(x, out);
+      expect(internals.program.memory.buffer).toBe(buffer);
+      expect(buffer.byteLength).toBe(bytes);
+      expect(internals.plan).toBe(plan);
+      expect(out.data).toEqual(first);
+      expect(mismatch(first, tfUpSampling2d(x.data, x.shape, [2, 3], interpolation).data, TOL)).toBeNull();
+    }
+  });
+});
 
 describe('UpSampling2D interpolation names', () => {
   it('accepts every name Keras 3 / tf.keras 2.9+ writes and refuses others, listing them', () => {
