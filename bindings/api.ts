@@ -29,3 +29,5 @@ export { setSeed } from './random.js';
 export {
   UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError,
 } from './errors.js';
+export { CustomLayer, type CustomCall, type CustomWeight } from './layers/custom_layer.js';
+export type { ActivationArg } from './layers/activation_arg.js';

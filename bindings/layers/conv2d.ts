@@ -32,13 +32,13 @@ export class Conv2D extends BaseConv {
     const [kh, kw] = this.kernelSize;
     const [sh, sw] = this.strides;
     const [dh, dw] = this.dilationRate;
-    return new Conv2DOp(this.name, {
+    return this.withActivation(new Conv2DOp(this.name, {
       inH: h, inW: w, inC: c, outH: output[0], outW: output[1], filters: this.filters,
       kernel: this.kernelSize, strides: this.strides, dilation: this.dilationRate,
       padTop: convAxis(h, kh, sh, dh, this.padding).padBefore,
       padLeft: convAxis(w, kw, sw, dw, this.padding).padBefore,
       useBias: this.useBias, activation: this.activation,
-    });
+    }), output);
   }
 
   getConfig(): Record<string, unknown> {

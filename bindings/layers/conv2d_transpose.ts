@@ -56,12 +56,12 @@ export class Conv2DTranspose extends BaseConv {
   /** @internal */
   operator(inputs: readonly number[][], output: readonly number[]): Op {
     const [h, w, c] = inputs[0];
-    return new Conv2DTransposeOp(this.name, {
+    return this.withActivation(new Conv2DTransposeOp(this.name, {
       inH: h, inW: w, inC: c, outH: output[0], outW: output[1], filters: this.filters,
       kernel: this.kernelSize, strides: this.strides, dilation: this.dilationRate,
       cropTop: this.axis(h, 0).cropStart, cropLeft: this.axis(w, 1).cropStart,
       useBias: this.useBias, activation: this.activation,
-    });
+    }), output);
   }
 
   getConfig(): Record<string, unknown> {

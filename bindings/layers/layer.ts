@@ -216,12 +216,12 @@ export abstract class Layer {
    * first call; a failed call changes nothing.
    */
   apply(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor {
-    const out = this.call(inputs, args);
+    const out = this.connect(inputs, args);
     return out[0];
   }
 
-  /** @internal apply() for any number of outputs (models return several). */
-  call(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor[] {
+  /** @internal apply() for any number of outputs (models return several): adds a node. */
+  connect(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor[] {
     const listCall = Array.isArray(inputs);
     const list: readonly KerasTensor[] = listCall ? (inputs as readonly KerasTensor[]) : [inputs as KerasTensor];
     if (!list.length) throw new ConfigError(`${this.label}: apply() needs at least one input tensor`);

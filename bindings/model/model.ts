@@ -301,7 +301,7 @@ export class Model extends Layer {
   /** Calls the model on symbolic tensors; returns one tensor, or a list for several outputs. */
   apply(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor;
   apply(inputs: KerasTensor | readonly KerasTensor[], args?: object): KerasTensor | KerasTensor[] {
-    const out = this.call(inputs, args as never);
+    const out = this.connect(inputs, args as never);
     return out.length === 1 ? out[0] : out;
   }
 

@@ -86,7 +86,7 @@ export class Sequential extends Model {
         throw new MemoryLimitError(`${this.label}: adding ${layer.label} brings the weights to ${formatBytes(need / 2)} (${formatBytes(need)} with their packed copy), over the memory limit of ${formatBytes(this.memoryLimit)}; raise memoryLimit`);
       }
     }
-    const out = layer.call(from)[0];
+    const out = layer.connect(from)[0];
     this.weightBytes += layer instanceof Model ? 0 : 4 * layer.countParams();
     g.push(layer, out);
   }
