@@ -76,8 +76,9 @@ export interface ResampleParams extends ResizeParams {
 /**
  * UpSampling2D bicubic, area, lanczos3/5, gaussian, mitchellcubic (TF's kernels, resample_taps.ts):
  * per-axis tap tables made once, the separable `resample` kernel over them, with a row buffer
- * of W·C floats as its per-batch table. Tables that are plain repetition on both axes (area by
- * 2 or 4, where TF's weights are exact) run the nearest kernel instead.
+ * of W·C floats as its per-batch table. Tables that are plain repetition on both axes (area
+ * whenever TF's float32 cell edges give every weight 1, as for any power-of-two factor) run the
+ * nearest kernel instead.
  */
 export class ResampleOp extends Op {
   private readonly y: AxisTaps;
