@@ -23,15 +23,10 @@ export type TapInterpolation = 'bicubic' | 'area' | 'lanczos3' | 'lanczos5' | 'g
 
 export const TAP_INTERPOLATIONS: readonly TapInterpolation[] = ['bicubic', 'area', 'lanczos3', 'lanczos5', 'gaussian', 'mitchellcubic'];
 
-/**
- * One axis: output index j reads inputs starts[j] … starts[j] + k − 1 with weights
- * weights[j·k …]. Every window lies inside the input (starts[j] + k ≤ input length); taps a
- * window covers but TF does not read have weight 0.
- */
-export interface AxisTaps {
-  readonly k: number;
-  readonly starts: Int32Array;
-  readonly weights: Float32Array;
+/** Views of the memory the tables are written into (word-indexed). */
+export interface TapViews {
+  readonly f32: Float32Array;
+  readonly u32: Uint32Array;
 }
 
 const f = Math.fround;
@@ -42,16 +37,6 @@ const RENORM_MIN = 1000 * 1.1754943508222875e-38;
 function lrint(v: number): number {
   const r = Math.round(v);
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** TF's 1/Σw renormalisation in float32, in place; false (weights left) when |Σw| is too small. */
-function renormalise(w: number[]): boolean {
-  let sum = 0;
-  for (const v of w) sum = f(sum + v);
-  if (!(Math.abs(sum) >= RENORM_MIN)) return false;
-  const inv = f(1 / sum);
-  for (let i = 0; i < w.length; i++) w[i] = f(w[i] * inv);
-  return true;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -75,15 +60,40 @@ function coeffsTable(): Float32Array {
   return t;
 }
 
-function bicubicTaps(j: number, scale: number, n: number): { first: number; w: number[] } {
+/** One output's raw taps: inputs first … first + len − 1 (possibly outside the image). */
+class Row {
+  first = 0;
+  len = 0;
+  readonly w = new Float64Array(16); // ≥ 11 (lanczos5's 2r + 1), 4 (bicubic), 2 (area)
+
+  set(first: number, len: number): void {
+    this.first = first;
+    this.len = len;
+  }
+
+  /** TF's 1/Σw renormalisation in float32; false (weights left) when |Σw| is too small. */
+  renormalise(): boolean {
+    let sum = 0;
+    for (let t = 0; t < this.len; t++) sum = f(sum + this.w[t]);
+    if (!(Math.abs(sum) >= RENORM_MIN)) return false;
+    const inv = f(1 / sum);
+    for (let t = 0; t < this.len; t++) this.w[t] = f(this.w[t] * inv);
+    return true;
+  }
+}
+
+function bicubicTaps(row: Row, j: number, scale: number, n: number): void {
   const t = coeffsTable();
   const loc = f(f(f(j + 0.5) * scale) - 0.5); // HalfPixelScaler
   const i0 = Math.floor(loc);
   const offset = lrint(f(f(loc - i0) * TABLE_SIZE));
-  const raw = [t[2 * offset + 1], t[2 * offset], t[2 * (TABLE_SIZE - offset)], t[2 * (TABLE_SIZE - offset) + 1]];
-  const w = raw.map((v, k) => (i0 - 1 + k >= 0 && i0 - 1 + k < n ? v : 0));
-  renormalise(w);
-  return { first: i0 - 1, w };
+  row.set(i0 - 1, 4);
+  row.w[0] = t[2 * offset + 1];
+  row.w[1] = t[2 * offset];
+  row.w[2] = t[2 * (TABLE_SIZE - offset)];
+  row.w[3] = t[2 * (TABLE_SIZE - offset) + 1];
+  for (let k = 0; k < 4; k++) if (i0 - 1 + k < 0 || i0 - 1 + k >= n) row.w[k] = 0;
+  row.renormalise();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -124,84 +134,109 @@ const KERNELS = new Map<TapInterpolation, { radius: number; fn: (x: number) => n
   ['mitchellcubic', { radius: 2, fn: mitchell }],
 ]);
 
-function spanTaps(j: number, invScale: number, n: number, kernel: { radius: number; fn: (x: number) => number }): { first: number; w: number[] } {
+function spanTaps(row: Row, j: number, invScale: number, n: number, kernel: { radius: number; fn: (x: number) => number }): void {
   const sample = f(f(j + 0.5) * invScale); // + inv_translate, which is −0
-  if (sample < 0 || sample > n) return { first: 0, w: [] };
+  row.set(0, 0);
+  if (sample < 0 || sample > n) return;
   const r = kernel.radius; // × kernel_scale 1: no antialias widening when upsampling
   const start = Math.min(Math.max(Math.ceil(f(f(sample - r) - 0.5)), 0), n - 1);
   const end = Math.min(Math.max(Math.floor(f(f(sample + r) - 0.5)), 0), n - 1) + 1;
-  const w: number[] = [];
-  for (let i = start; i < end; i++) w.push(kernel.fn(f(f(i + 0.5) - sample)));
+  row.set(start, end - start);
+  for (let i = start; i < end; i++) row.w[i - start] = kernel.fn(f(f(i + 0.5) - sample));
   // too small a sum: TF leaves the span's weights at their initial 0
-  return { first: start, w: renormalise(w) ? w : w.map(() => 0) };
+  if (!row.renormalise()) row.w.fill(0);
 }
 
 // ------------------------------------------------------------------------------------------
 // area (ResizeArea)
 
-function areaTaps(j: number, s: number, n: number): { first: number; w: number[] } {
+function areaTaps(row: Row, j: number, s: number): void {
   const lo = f(j * s);
   const hi = f((j + 1) * s);
   const first = Math.floor(lo);
-  const w: number[] = [];
-  for (let i = first; i < Math.ceil(hi); i++) {
-    w.push(i < lo ? (i + 1 > hi ? s : f(i + 1 - lo)) : (i + 1 > hi ? f(hi - i) : 1));
-  }
+  row.set(first, Math.ceil(hi) - first);
   // the final 1/(s_h·s_w) is split per axis: each axis' weights times 1/s
   const inv = f(1 / s);
-  return { first, w: w.map((v) => f(v * inv)) };
+  for (let i = first; i < first + row.len; i++) {
+    row.w[i - first] = f((i < lo ? (i + 1 > hi ? s : f(i + 1 - lo)) : (i + 1 > hi ? f(hi - i) : 1)) * inv);
+  }
 }
 
 // ------------------------------------------------------------------------------------------
 
+/** Most taps an output of an axis of length n can have: the table stride is at most 1 + this. */
+export function tapBound(method: TapInterpolation, n: number): number {
+  if (method === 'bicubic') return Math.min(4, n);
+  if (method === 'area') return Math.min(2, n); // a cell of ≤ 1 input pixel meets ≤ 2 of them
+  return Math.min(2 * Math.ceil(KERNELS.get(method)!.radius) + 1, n); // TF's span_size
+}
+
 /**
- * The taps of one axis of length `n` upsampled by the integer `factor`. Taps outside [0, n)
- * are dropped (bicubic and the span kernels give them weight 0) or clamped onto the edge
- * (area, whose Bound() re-reads the edge pixel); zero weights at both ends of every window are
- * trimmed, and k is the widest window that remains.
+ * Writes the taps of one axis of length `n` upsampled by the integer `factor` at word `at`:
+ * one entry per output j, (1 + k) words each: the u32 first input index, then k f32 weights of
+ * it and the k − 1 inputs after it; returns k (≤ tapBound). Taps outside [0, n) are dropped
+ * (bicubic and the span kernels give them weight 0) or clamped onto the edge (area, whose
+ * Bound() re-reads the edge pixel); zero weights at both ends of every window are trimmed, k is
+ * the widest window that remains, and every window is moved inside the image (start ≤ n − k),
+ * padded with zero weights. Allocates nothing per output; needs (1 + tapBound) words per output.
  */
-export function axisTaps(method: TapInterpolation, n: number, factor: number): AxisTaps {
+export function writeAxisTaps(method: TapInterpolation, n: number, factor: number, v: TapViews, at: number): number {
   const out = n * factor;
-  const rows: { first: number; w: number[] }[] = [];
+  const bound = tapBound(method, n);
+  const wide = 1 + bound;
   const scale = f(n / out); // CalculateResizeScale: in/out for ResizeBicubic and ResizeArea
   const kernel = KERNELS.get(method);
   const invScale = f(1 / f(out / n)); // ScaleAndTranslate: scale = out/in, inverted in float
+  const row = new Row();
+  let k = 1;
+  // pass 1, stride 1 + bound: entry = trimmed first index, then the window's weights, then zeros
   for (let j = 0; j < out; j++) {
-    if (method === 'bicubic') rows.push(bicubicTaps(j, scale, n));
-    else if (method === 'area') rows.push(areaTaps(j, scale, n));
-    else rows.push(spanTaps(j, invScale, n, kernel!));
-  }
-  // onto [0, n): drop (bicubic, spans) or clamp (area), then trim zero ends
-  const dense = rows.map(({ first, w }) => {
-    const lo0 = Math.max(first, 0);
-    const win = new Array<number>(Math.max(Math.min(first + w.length, n) - lo0, 0)).fill(0);
-    w.forEach((v, t) => {
-      const i = first + t;
-      const at = Math.min(Math.max(i, 0), n - 1) - lo0;
-      if ((i >= 0 && i < n) || method === 'area') win[at] = f(win[at] + v);
-    });
+    if (method === 'bicubic') bicubicTaps(row, j, scale, n);
+    else if (method === 'area') areaTaps(row, j, scale);
+    else spanTaps(row, j, invScale, n, kernel!);
+    const e = at + j * wide;
+    v.f32.fill(0, e + 1, e + wide);
+    // onto [0, n): drop (bicubic, spans) or clamp (area)
+    const lo0 = Math.max(row.first, 0);
+    for (let t = 0; t < row.len; t++) {
+      const i = row.first + t;
+      if ((i >= 0 && i < n) || method === 'area') {
+        const w = e + 1 + Math.min(Math.max(i, 0), n - 1) - lo0;
+        v.f32[w] = f(v.f32[w] + row.w[t]);
+      }
+    }
     let lo = 0;
-    let hi = win.length - 1;
-    while (lo <= hi && win[lo] === 0) lo++;
-    while (hi >= lo && win[hi] === 0) hi--;
-    return { first: lo0 + lo, w: win.slice(lo, hi + 1) };
-  });
-  const k = Math.max(1, ...dense.map((d) => d.w.length));
-  const starts = new Int32Array(out);
-  const weights = new Float32Array(out * k);
-  dense.forEach(({ first, w }, j) => {
-    const start = Math.max(0, Math.min(first, n - k));
-    starts[j] = start;
-    w.forEach((v, t) => { weights[j * k + first - start + t] = v; });
-  });
-  return { k, starts, weights };
+    let hi = Math.min(row.first + row.len, n) - lo0 - 1;
+    while (lo <= hi && v.f32[e + 1 + lo] === 0) lo++;
+    while (hi >= lo && v.f32[e + 1 + hi] === 0) hi--;
+    if (lo > hi) {
+      v.u32[e] = 0;
+      continue;
+    }
+    v.f32.copyWithin(e + 1, e + 1 + lo, e + 2 + hi);
+    v.f32.fill(0, e + 2 + hi - lo, e + wide);
+    v.u32[e] = lo0 + lo;
+    k = Math.max(k, hi - lo + 1);
+  }
+  // pass 2, in place: stride 1 + k, windows moved inside the image
+  for (let j = 0; j < out; j++) {
+    const src = at + j * wide;
+    const dst = at + j * (1 + k);
+    const first = v.u32[src];
+    const start = Math.min(first, n - k);
+    const shift = first - start;
+    v.f32.copyWithin(dst + 1 + shift, src + 1, src + 1 + k - shift);
+    v.f32.fill(0, dst + 1, dst + 1 + shift);
+    v.u32[dst] = start;
+  }
+  return k;
 }
 
-/** Whether the taps are plain repetition: one tap of weight 1 at j / factor for every j. */
-export function isRepetition(t: AxisTaps, factor: number): boolean {
-  if (t.k !== 1) return false;
-  for (let j = 0; j < t.starts.length; j++) {
-    if (t.weights[j] !== 1 || t.starts[j] !== Math.floor(j / factor)) return false;
+/** Whether the k = 1 entries at word `at` are plain repetition: one weight-1 tap at j / factor. */
+export function isRepetition(v: TapViews, at: number, count: number, k: number, factor: number): boolean {
+  if (k !== 1) return false;
+  for (let j = 0; j < count; j++) {
+    if (v.f32[at + 2 * j + 1] !== 1 || v.u32[at + 2 * j] !== Math.floor(j / factor)) return false;
   }
   return true;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, init, modelFromJSON, Sequential, setBackend, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
+import { ConfigError, init, MemoryLimitError, modelFromJSON, Sequential, setBackend, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
 import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import { maxRelError, mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
@@ -235,6 +235,20 @@ describe('UpSampling2D TF interpolations: plan once, run many', () => {
       expect(out.data).toEqual(first);
       expect(mismatch(first, tfUpSampling2d(x.data, x.shape, [2, 3], interpolation).data, TOL)).toBeNull();
     }
+  });
+});
+
+describe('UpSampling2D TF interpolations: huge outputs', () => {
+  it.each(['wasm', 'js'] as const)('a 4M-pixel-wide lanczos5 output over the memory limit fails with MemoryLimitError on %s', async (kind) => {
+    await init();
+    setBackend(kind);
+    // 4096 × 1024 = 4.2M output columns: 200 MB of tap tables, reserved from the bound, never built
+    const m = new Sequential({ memoryLimit: 32 * 2 ** 20 });
+    m.add(new UpSampling2D({ size: [1, 1024], interpolation: 'lanczos5', inputShape: [1, 4096, 1], name: 'up_wide' }));
+    expect(() => m.predict(tensor(new Float32Array(4096), [1, 1, 4096, 1]))).toThrow(MemoryLimitError);
+    // nothing is left half-built: a small model plans and runs afterwards
+    const small = new Sequential([new UpSampling2D({ size: [1, 3], interpolation: 'lanczos5', inputShape: [1, 4, 1] })]);
+    expect(small.predict(tensor([1, 2, 3, 4], [1, 1, 4, 1])).shape).toEqual([1, 1, 12, 1]);
   });
 });
 
