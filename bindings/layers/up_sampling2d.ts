@@ -16,8 +16,8 @@ import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
  * - `lanczos3`, `lanczos5`, `gaussian`, `mitchellcubic`: ScaleAndTranslate, half-pixel sampling,
  *   no antialias widening when upsampling, weights renormalised over the taps inside the image;
  * - `area`: ResizeArea: repetition for an integer factor, except that TF computes the cell edges
- *   in float32, which for factors that are not powers of two drifts the weights from 1 (by 1e-4
- *   relative near pixel 300 at factor 5); reproduced, not rounded away.
+ *   in float32, which for factors that are not powers of two drifts the weights from 1 (by up to
+ *   9e-5 on 300 pixels at factor 5); reproduced, not rounded away.
  */
 export type Interpolation = 'nearest' | 'bilinear' | 'bicubic' | 'area' | 'lanczos3' | 'lanczos5' | 'gaussian' | 'mitchellcubic';
 
