@@ -7,6 +7,8 @@
  * - tensors are f32, row-major, NHWC; pointer tables are u32 byte offsets;
  * - kernels never allocate and never touch memory outside the ranges their arguments describe.
  */
+
+import type { TrainKernels } from './kernels/train.js';
 import type { ResampleKernels } from './kernels/resample.js';
 
 /** Activation codes, identical in assembly/activations.ts. */
@@ -120,7 +122,7 @@ export interface ResizeKernels {
  * backend/kernels/, its AssemblyScript in assembly/<family>.ts (exported from assembly/index.ts),
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
-export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels,
+export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
   ResampleKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
