@@ -5,7 +5,7 @@ export { idot } from "./dot";
 export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
-export { resample } from "./resample";
+export { resample, resampleGrad } from "./resample";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {

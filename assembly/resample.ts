@@ -144,3 +144,42 @@ function combinePixels(row: usize, out: usize, OW: i32, pix: usize, xTab: usize,
     out += pix;
   }
 }
+
+/**
+ * resampleGrad: the adjoint of resample with the same tables (training). Zeroes dx, then per
+ * image and output row: the horizontal taps scatter dy's row into rowBuf (W·C floats), and the
+ * vertical taps add rowBuf into the Ky input rows of dx.
+ */
+export function resampleGrad(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+                             yTab: usize, Ky: i32, xTab: usize, Kx: i32, rowBuf: usize): void {
+  const pix = <usize>C << 2;
+  const inRow = <usize>W * pix;
+  const yStride = <usize>(Ky + 1) << 2;
+  const xStride = <usize>(Kx + 1) << 2;
+  memory.fill(dx, 0, <usize>N * <usize>H * inRow);
+  for (let n = 0; n < N; n++) {
+    const img = dx + <usize>n * <usize>H * inRow;
+    for (let oy = 0; oy < OH; oy++) {
+      memory.fill(rowBuf, 0, inRow);
+      for (let ox = 0; ox < OW; ox++) {
+        const t = xTab + <usize>ox * xStride;
+        const dst = rowBuf + <usize>load<i32>(t) * pix;
+        for (let k = 0; k < Kx; k++) axpy(dy, dst + <usize>k * pix, pix, load<f32>(t + 4 + (<usize>k << 2)));
+        dy += pix;
+      }
+      const ty = yTab + <usize>oy * yStride;
+      const first = img + <usize>load<i32>(ty) * inRow;
+      for (let k = 0; k < Ky; k++) axpy(rowBuf, first + <usize>k * inRow, inRow, load<f32>(ty + 4 + (<usize>k << 2)));
+    }
+  }
+}
+
+/** dst[i] += w · src[i] over `bytes` / 4 floats. */
+function axpy(src: usize, dst: usize, bytes: usize, w: f32): void {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const wv = f32x4.splat(w);
+    for (; i + 16 <= bytes; i += 16) v128.store(dst + i, madd(v128.load(src + i), wv, v128.load(dst + i)));
+  }
+  for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(dst + i) + load<f32>(src + i) * w);
+}

@@ -157,4 +157,20 @@ export class ResampleOp extends Op {
     const rowBuf = ctx.tables;
     return [() => k.resample(x, out, n, inH, inW, channels, outH, outW, yTab, ky, xTab, kx, rowBuf)];
   }
+
+  /** The adjoint of the separable taps, with the same tables; the forward's row buffer as scratch. */
+  backward(ctx: BackwardContext): Step[] {
+    if (ctx.dInputs[0] < 0) return [];
+    const { inH, inW, channels, size } = this.p;
+    const k = ctx.kernels;
+    const dy = ctx.dOutput;
+    const dx = ctx.dInputs[0];
+    const n = ctx.batch;
+    if (this.repeats) return [() => k.resizeNearestGrad(dy, dx, n, inH, inW, channels, size[0], size[1])];
+    const { outH, outW, ky, kx } = this;
+    const yTab = ctx.statics;
+    const xTab = ctx.statics + 4 * this.yWords;
+    const rowBuf = ctx.tables;
+    return [() => k.resampleGrad(dy, dx, n, inH, inW, channels, outH, outW, yTab, ky, xTab, kx, rowBuf)];
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, init, MemoryLimitError, modelFromJSON, Sequential, setBackend, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
+import { ConfigError, Conv2D, init, MemoryLimitError, modelFromJSON, Sequential, setBackend, type Tensor, tensor, UpSampling2D } from '../../bindings/index.js';
 import { BACKENDS, itMatchesOracle, itRunsOnRequestedBackend, use } from '../util/backends.js';
 import { maxRelError, mismatch } from '../util/close.js';
 import * as naive from '../util/naive.js';
@@ -237,6 +237,68 @@ describe('UpSampling2D TF interpolations: plan once, run many', () => {
     }
   });
 });
+
+/** dL/dkernel, dL/dbias of Conv2D(1×1) → UpSampling2D under MSE, with Aᵀ from the oracle's matrix. */
+function expectedGradients(x: Float32Array, xShape: number[], kernel: Float32Array, bias: Float32Array, y: Float32Array,
+                           size: Pair, method: TfMethod): { dKernel: Float64Array; dBias: Float64Array } {
+  const [N, H, W, C] = xShape;
+  const F = bias.length;
+  const OH = H * size[0];
+  const OW = W * size[1];
+  // the resize as a matrix: column i = the oracle's output for a unit image at pixel i
+  const M: Float64Array[] = [];
+  for (let i = 0; i < H * W; i++) {
+    const e = new Float64Array(H * W);
+    e[i] = 1;
+    M.push(tfUpSampling2d(e, [1, H, W, 1], size, method).data);
+  }
+  const z = new Float64Array(N * H * W * F);
+  for (let p = 0; p < N * H * W; p++) for (let f = 0; f < F; f++) {
+    let a = bias[f];
+    for (let c = 0; c < C; c++) a += x[p * C + c] * kernel[c * F + f];
+    z[p * F + f] = Math.fround(a); // the conv's float32 output
+  }
+  const dKernel = new Float64Array(C * F);
+  const dBias = new Float64Array(F);
+  const count = N * OH * OW * F;
+  for (let n = 0; n < N; n++) for (let f = 0; f < F; f++) {
+    const out = new Float64Array(OH * OW);
+    for (let i = 0; i < H * W; i++) for (let o = 0; o < OH * OW; o++) out[o] += M[i][o] * z[(n * H * W + i) * F + f];
+    for (let i = 0; i < H * W; i++) {
+      let dz = 0;
+      for (let o = 0; o < OH * OW; o++) dz += M[i][o] * (2 * (Math.fround(out[o]) - y[((n * OH * OW) + o) * F + f])) / count;
+      dBias[f] += dz;
+      for (let c = 0; c < C; c++) dKernel[c * F + f] += x[(n * H * W + i) * C + c] * dz;
+    }
+  }
+  return { dKernel, dBias };
+}
+
+for (const backend of BACKENDS) {
+  describe(`UpSampling2D TF interpolations train on ${backend}`, () => {
+    it('computeGradients through the resize equals the oracle\'s adjoint (Conv2D 1×1 → UpSampling2D, MSE)', async () => {
+      await use(backend);
+      let seed = 400;
+      for (const method of METHODS) for (const size of [[2, 2], [3, 1], [1, 5]] as Pair[]) {
+        const r = rng(seed++);
+        const [N, H, W, C, F] = [2, 3, 5, 3, 2];
+        const model = new Sequential();
+        model.add(new Conv2D(F, 1, { inputShape: [H, W, C] }));
+        model.add(new UpSampling2D({ size, interpolation: method }));
+        const kernel = r.uniformF32(C * F, -1, 1);
+        const bias = r.uniformF32(F, -0.5, 0.5);
+        model.setWeights([tensor(kernel, [1, 1, C, F]), tensor(bias, [F])]);
+        const x = r.uniformF32(N * H * W * C, -2, 2);
+        const y = r.uniformF32(N * H * size[0] * W * size[1] * F, -1, 1);
+        const got = model.computeGradients(tensor(x, [N, H, W, C]), tensor(y, [N, H * size[0], W * size[1], F]), { loss: 'mse' });
+        const want = expectedGradients(x, [N, H, W, C], kernel, bias, y, size, method);
+        const what = `${method} ${size}`;
+        expect(mismatch(got.gradients[0].data, want.dKernel, 1e-5), what).toBeNull();
+        expect(mismatch(got.gradients[1].data, want.dBias, 1e-5), what).toBeNull();
+      }
+    });
+  });
+}
 
 describe('UpSampling2D TF interpolations: huge outputs', () => {
   it.each(['wasm', 'js'] as const)('a 4M-pixel-wide lanczos5 output over the memory limit fails with MemoryLimitError on %s', async (kind) => {

@@ -12,4 +12,12 @@ export interface ResampleKernels {
    */
   resample(x: number, out: number, N: number, H: number, W: number, C: number, OH: number, OW: number,
            yTab: number, Ky: number, xTab: number, Kx: number, rowBuf: number): void;
+
+  /**
+   * The adjoint of `resample` with the same tables (training): overwrites dx (N,H,W,C) with
+   *   dx[n, sy + ky, sx + kx, c] += wy[ky] · wx[kx] · dy[n, oy, ox, c]   over every oy, ox;
+   * rowBuf is scratch for W·C floats. Writes only `dx` and `rowBuf`.
+   */
+  resampleGrad(dy: number, dx: number, N: number, H: number, W: number, C: number, OH: number, OW: number,
+               yTab: number, Ky: number, xTab: number, Kx: number, rowBuf: number): void;
 }

@@ -32,5 +32,30 @@ export function resampleKernels(v: RefViews): ResampleKernels {
         }
       }
     },
+
+    resampleGrad(dy, dx, N, H, W, C, OH, OW, yTab, Ky, xTab, Kx) {
+      v.refresh();
+      const { f32, u32 } = v;
+      const rowLen = W * C;
+      f32.fill(0, dx >>> 2, (dx >>> 2) + N * H * rowLen);
+      for (let n = 0; n < N; n++) {
+        for (let oy = 0; oy < OH; oy++) {
+          const ty = (yTab >>> 2) + oy * (Ky + 1);
+          const sy = u32[ty] | 0;
+          for (let ox = 0; ox < OW; ox++) {
+            const tx = (xTab >>> 2) + ox * (Kx + 1);
+            const sx = u32[tx] | 0;
+            const g = (dy >>> 2) + ((n * OH + oy) * OW + ox) * C;
+            for (let ky = 0; ky < Ky; ky++) {
+              for (let kx = 0; kx < Kx; kx++) {
+                const w = f32[ty + 1 + ky] * f32[tx + 1 + kx];
+                const d = (dx >>> 2) + ((n * H + sy + ky) * W + sx + kx) * C;
+                for (let c = 0; c < C; c++) f32[d + c] += w * f32[g + c];
+              }
+            }
+          }
+        }
+      }
+    },
   };
 }
