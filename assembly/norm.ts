@@ -1,6 +1,6 @@
-// Normalisation: per-(sample, group) moments, their fold into a per-channel scale-shift, the
-// layer-norm application, and pixel normalisation. A sample is P rows of C = G·K channels;
-// group g is the channel block [g·K, (g+1)·K) of every row.
+// Normalisation: per-(sample, group) moments, their spread over channels, their application,
+// and pixel normalisation. A sample is P rows of C = G·K channels; group g is the channel
+// block [g·K, (g+1)·K) of every row.
 //
 // Summation (moments), in float32:
 // - two passes: the mean m0 = Σx / n, then d = x − m0 with Σd and Σd² (the corrected two-pass
@@ -13,6 +13,9 @@
 // - P > 1 (rows of C channels): one accumulator per channel in `scratch`, row after row, a
 //   block being BLOCK rows; then the K channel totals of a group are added in channel order.
 // The scalar build runs the same blocks with one accumulator where SIMD builds use four lanes.
+// The mean is kept as two floats, m0 and the correction Σd/n, and applied as (x − m0) − Σd/n:
+// x − m0 is exact for x near the mean, so the output keeps float32 precision even when the
+// mean is large against the spread (1000 ± 0.01), where x·s + (beta − mean·s) loses it all.
 import { actScalar } from "./activations";
 import { actV, madd } from "./simd";
 
@@ -24,36 +27,37 @@ let devSum: f32 = 0;
 let devSq: f32 = 0;
 
 /**
- * moments: mean and divisor per (sample n, group g) over P·K values;
+ * moments: mean (mean + meanLo) and divisor per (sample n, group g) over P·K values;
  * rstd = 1/sqrt(var + eps) (mode 0) or 1/(sqrt(var) + eps) (mode 1). Population variance.
  */
 export function moments(x: usize, N: i32, P: i32, G: i32, K: i32, eps: f32, mode: i32,
-                        mean: usize, rstd: usize, scratch: usize): void {
+                        mean: usize, meanLo: usize, rstd: usize, scratch: usize): void {
   const C = G * K;
   const sampleBytes = (<usize>P * <usize>C) << 2;
   const invN = <f32>(1.0 / (<f64>P * <f64>K));
   for (let n = 0; n < N; n++) {
     const xs = x + <usize>n * sampleBytes;
-    const ms = mean + (<usize>(n * G) << 2);
-    const rs = rstd + (<usize>(n * G) << 2);
+    const at = <usize>(n * G) << 2;
     if (P == 1) {
       for (let g = 0; g < G; g++) {
         const seg = xs + (<usize>(g * K) << 2);
         const m0 = segSum(seg, K) * invN;
         segDev(seg, K, m0);
-        finish(ms + (<usize>g << 2), rs + (<usize>g << 2), m0, devSum, devSq, invN, eps, mode);
+        const s = at + (<usize>g << 2);
+        finish(mean + s, meanLo + s, rstd + s, m0, devSum, devSq, invN, eps, mode);
       }
     } else {
-      rowMoments(xs, P, G, K, invN, eps, mode, ms, rs, scratch);
+      rowMoments(xs, P, G, K, invN, eps, mode, mean + at, meanLo + at, rstd + at, scratch);
     }
   }
 }
 
-/** Stores the corrected mean and the divisor from m0, Σd and Σd². */
+/** Stores the mean (m0, Σd/n) and the divisor from m0, Σd and Σd². */
 // @ts-ignore: decorator
-@inline function finish(mp: usize, rp: usize, m0: f32, sd: f32, sq: f32, invN: f32, eps: f32, mode: i32): void {
+@inline function finish(mp: usize, lp: usize, rp: usize, m0: f32, sd: f32, sq: f32, invN: f32, eps: f32, mode: i32): void {
   const md = sd * invN;
-  store<f32>(mp, m0 + md);
+  store<f32>(mp, m0);
+  store<f32>(lp, md);
   const v = max<f32>(sq * invN - md * md, 0);
   store<f32>(rp, mode == 1 ? <f32>1 / (Mathf.sqrt(v) + eps) : <f32>1 / Mathf.sqrt(v + eps));
 }
@@ -147,7 +151,7 @@ function segDev(p: usize, L: i32, m0: f32): void {
  * Scratch: six arrays of C floats (rounded up to 4): A0 per-channel group mean, A1..A5 sums.
  */
 function rowMoments(xs: usize, P: i32, G: i32, K: i32, invN: f32, eps: f32, mode: i32,
-                    ms: usize, rs: usize, scratch: usize): void {
+                    ms: usize, ls: usize, rs: usize, scratch: usize): void {
   const C = G * K;
   const cb = <usize>C << 2;
   const ab = <usize>((C + 3) & ~3) << 2; // bytes of one scratch array
@@ -167,7 +171,7 @@ function rowMoments(xs: usize, P: i32, G: i32, K: i32, invN: f32, eps: f32, mode
     let s: f32 = 0;
     for (let k: usize = 0; k < (<usize>K << 2); k += 4) s += load<f32>(A2 + c0 + k);
     const m0 = s * invN;
-    store<f32>(ms + (<usize>g << 2), m0); // the first-pass mean, corrected below
+    store<f32>(ms + (<usize>g << 2), m0); // the first-pass mean
     for (let k: usize = 0; k < (<usize>K << 2); k += 4) store<f32>(A0 + c0 + k, m0);
   }
   // pass 2: A1 Σd blocks, A2 Σd totals, A3 Σd² blocks, A4 Σd² totals, A5 compensations
@@ -189,8 +193,8 @@ function rowMoments(xs: usize, P: i32, G: i32, K: i32, invN: f32, eps: f32, mode
       sd += load<f32>(A2 + c0 + k);
       sq += load<f32>(A4 + c0 + k);
     }
-    const mp = ms + (<usize>g << 2);
-    finish(mp, rs + (<usize>g << 2), load<f32>(mp), sd, sq, invN, eps, mode);
+    const o = <usize>g << 2;
+    finish(ms + o, ls + o, rs + o, load<f32>(ms + o), sd, sq, invN, eps, mode);
   }
 }
 
@@ -265,59 +269,85 @@ function rowMoments(xs: usize, P: i32, G: i32, K: i32, invN: f32, eps: f32, mode
 }
 
 /**
- * normFold: scale[n·C + c] = gamma[c]·rstd[n·G + c/K], shift = beta[c] − mean·scale, C = G·K.
+ * normFold: per sample n and channel c (C = G·K), s = n·G + c/K: center = mean[s],
+ * centerLo = meanLo[s], scale = gamma[c]·rstd[s].
  */
-export function normFold(mean: usize, rstd: usize, N: i32, G: i32, K: i32, gamma: usize, beta: usize,
-                         scale: usize, shift: usize): void {
-  const cb = <usize>(G * K) << 2;
+export function normFold(mean: usize, meanLo: usize, rstd: usize, N: i32, G: i32, K: i32, gamma: usize,
+                         center: usize, centerLo: usize, scale: usize): void {
   const kb = <usize>K << 2;
+  let o: usize = 0; // byte offset of (n, c) in the outputs
   for (let n = 0; n < N; n++) {
-    const so = scale + <usize>n * cb;
-    const to = shift + <usize>n * cb;
     for (let g = 0; g < G; g++) {
       const at = <usize>(n * G + g) << 2;
       const m = load<f32>(mean + at);
+      const lo = load<f32>(meanLo + at);
       const r = load<f32>(rstd + at);
       const c0 = <usize>g * kb;
       for (let k: usize = 0; k < kb; k += 4) {
-        const s = load<f32>(gamma + c0 + k) * r;
-        store<f32>(so + c0 + k, s);
-        store<f32>(to + c0 + k, load<f32>(beta + c0 + k) - m * s);
+        store<f32>(center + o, m);
+        store<f32>(centerLo + o, lo);
+        store<f32>(scale + o, load<f32>(gamma + c0 + k) * r);
+        o += 4;
       }
     }
   }
 }
 
+/** normApply: out = act(((x − center[c]) − centerLo[c])·scale[c] + shift[c]), rows x C; x may equal out. */
+export function normApply(x: usize, out: usize, rows: i32, C: i32, center: usize, centerLo: usize,
+                          scale: usize, shift: usize, act: i32, alpha: f32): void {
+  const rowBytes = <usize>C << 2;
+  for (let r = 0; r < rows; r++) {
+    let c: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      const al = f32x4.splat(alpha);
+      for (; c + 16 <= rowBytes; c += 16) {
+        const d = f32x4.sub(f32x4.sub(v128.load(x + c), v128.load(center + c)), v128.load(centerLo + c));
+        v128.store(out + c, actV(madd(d, v128.load(scale + c), v128.load(shift + c)), act, al));
+      }
+    }
+    // channel tail: C % 4 != 0 (all of C in the scalar build)
+    for (; c < rowBytes; c += 4) {
+      const d = (load<f32>(x + c) - load<f32>(center + c)) - load<f32>(centerLo + c);
+      store<f32>(out + c, actScalar(d * load<f32>(scale + c) + load<f32>(shift + c), act, alpha));
+    }
+    x += rowBytes;
+    out += rowBytes;
+  }
+}
+
 /**
- * layerNormApply: x as (rows, R, B), stats per (i, b), gamma/beta per r; s = rstd·gamma[r]:
- * out = act(x·s + (beta[r] − mean·s)); fusable act; x may equal out.
+ * layerNormApply: x as (rows, R, B), stats per (i, b), gamma/beta per r:
+ * out = act(((x − mean) − meanLo)·rstd·gamma[r] + beta[r]); fusable act; x may equal out.
  */
-export function layerNormApply(x: usize, out: usize, rows: i32, R: i32, B: i32, mean: usize, rstd: usize,
-                               gamma: usize, beta: usize, act: i32, alpha: f32): void {
+export function layerNormApply(x: usize, out: usize, rows: i32, R: i32, B: i32, mean: usize, meanLo: usize,
+                               rstd: usize, gamma: usize, beta: usize, act: i32, alpha: f32): void {
   const rb = <usize>R << 2;
   if (B == 1) {
     // stats per row, gamma along the row
     for (let i = 0; i < rows; i++) {
-      const m = load<f32>(mean + (<usize>i << 2));
-      const r = load<f32>(rstd + (<usize>i << 2));
+      const at = <usize>i << 2;
+      const m = load<f32>(mean + at);
+      const lo = load<f32>(meanLo + at);
+      const r = load<f32>(rstd + at);
       const xi = x + <usize>i * rb;
       const oi = out + <usize>i * rb;
       let c: usize = 0;
       if (ASC_FEATURE_SIMD) {
-        const nm = f32x4.splat(-m);
+        const mv = f32x4.splat(m);
+        const lv = f32x4.splat(lo);
         const rv = f32x4.splat(r);
         const al = f32x4.splat(alpha);
         for (; c + 16 <= rb; c += 16) {
-          const s = f32x4.mul(rv, v128.load(gamma + c));
-          const t = madd(nm, s, v128.load(beta + c));
-          v128.store(oi + c, actV(madd(v128.load(xi + c), s, t), act, al));
+          const d = f32x4.sub(f32x4.sub(v128.load(xi + c), mv), lv);
+          const y = madd(d, f32x4.mul(rv, v128.load(gamma + c)), v128.load(beta + c));
+          v128.store(oi + c, actV(y, act, al));
         }
       }
       // row tail: R % 4 != 0 (all of R in the scalar build)
       for (; c < rb; c += 4) {
-        const s = r * load<f32>(gamma + c);
-        const t = load<f32>(beta + c) - m * s;
-        store<f32>(oi + c, actScalar(load<f32>(xi + c) * s + t, act, alpha));
+        const d = (load<f32>(xi + c) - m) - lo;
+        store<f32>(oi + c, actScalar(d * (r * load<f32>(gamma + c)) + load<f32>(beta + c), act, alpha));
       }
     }
     return;
@@ -326,6 +356,7 @@ export function layerNormApply(x: usize, out: usize, rows: i32, R: i32, B: i32, 
   const bb = <usize>B << 2;
   for (let i = 0; i < rows; i++) {
     const mi = mean + <usize>i * bb;
+    const li = meanLo + <usize>i * bb;
     const ri = rstd + <usize>i * bb;
     for (let r = 0; r < R; r++) {
       const g = load<f32>(gamma + (<usize>r << 2));
@@ -339,15 +370,14 @@ export function layerNormApply(x: usize, out: usize, rows: i32, R: i32, B: i32, 
         const bv = f32x4.splat(be);
         const al = f32x4.splat(alpha);
         for (; c + 16 <= bb; c += 16) {
-          const s = f32x4.mul(v128.load(ri + c), gv);
-          const t = madd(f32x4.neg(v128.load(mi + c)), s, bv);
-          v128.store(orow + c, actV(madd(v128.load(xr + c), s, t), act, al));
+          const d = f32x4.sub(f32x4.sub(v128.load(xr + c), v128.load(mi + c)), v128.load(li + c));
+          const y = madd(d, f32x4.mul(v128.load(ri + c), gv), bv);
+          v128.store(orow + c, actV(y, act, al));
         }
       }
       for (; c < bb; c += 4) {
-        const s = load<f32>(ri + c) * g;
-        const t = be - load<f32>(mi + c) * s;
-        store<f32>(orow + c, actScalar(load<f32>(xr + c) * s + t, act, alpha));
+        const d = (load<f32>(xr + c) - load<f32>(mi + c)) - load<f32>(li + c);
+        store<f32>(orow + c, actScalar(d * (load<f32>(ri + c) * g) + be, act, alpha));
       }
     }
   }

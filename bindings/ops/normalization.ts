@@ -4,7 +4,10 @@ import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 /**
  * Normalisations computed from the data: statistics per (sample, group) by the `moments` kernel
- * (float32, blocked and compensated sums: assembly/norm.ts), then one pass that applies them.
+ * (float32, blocked and compensated sums, the mean kept as two floats: assembly/norm.ts), then
+ * one pass that applies them as ((x − mean) − meanLo)·(rstd·gamma) + beta. Keras writes the
+ * same algebra as x·inv + (beta − mean·inv); centring first keeps float32 precision where the
+ * mean is large against the spread (a one-value group, 1000 ± 0.01), which that form loses.
  */
 
 /** Where gamma and beta sit in the layer's weight list (null: disabled, 1 and 0 are used). */
@@ -28,13 +31,13 @@ export interface ChannelNormParams extends AffineWeights {
 }
 
 /**
- * Statistics per (sample, channel group), folded with gamma/beta into one scale and shift per
- * sample and channel, then `scaleShift` over the sample's rows (with a fused cheap activation):
+ * Statistics per (sample, channel group), spread over channels with gamma (`normFold`), then
+ * `normApply` over the sample's rows with beta and a fused cheap activation:
  * GroupNormalization, InstanceNormalization (tfa and keras_contrib), BatchNormalization with
- * batch statistics. y = x·(gamma·rstd) + (beta − mean·gamma·rstd), Keras's own `x·inv + res`.
+ * batch statistics.
  *
- * Statics: gamma and beta per channel (C each). Tables: mean and rstd (per sample and group),
- * scale and shift (per sample and channel), the moments scratch.
+ * Statics: gamma and beta per channel (C each). Tables: mean, meanLo and rstd (per sample and
+ * group), center, centerLo and scale (per sample and channel), the moments scratch.
  */
 export class ChannelNormOp extends Op {
   constructor(layerName: string, private readonly p: ChannelNormParams) {
@@ -68,24 +71,24 @@ export class ChannelNormOp extends Op {
     return G === 1 ? { n, rows, P: 1, K: rows * C } : { n, rows, P: rows, K: C / G };
   }
 
-  /** Byte offsets in the tables: mean, rstd, scale, shift, scratch, end. */
+  /** Byte offsets in the tables: mean, meanLo, rstd, center, centerLo, scale, scratch, end. */
   private layout(batch: number): number[] {
     const { n, P, K } = this.geometry(batch);
     const { C, G } = this.p;
-    const sizes = [n * G, n * G, n * C, n * C, momentsScratchFloats(P, G, K)];
+    const sizes = [n * G, n * G, n * G, n * C, n * C, n * C, momentsScratchFloats(P, G, K)];
     const offsets = [0];
     for (const f of sizes) offsets.push(offsets[offsets.length - 1] + 4 * Math.ceil(f / 4) * 4);
     return offsets;
   }
 
   tableBytes(batch: number): number {
-    return this.layout(batch)[5];
+    return this.layout(batch)[7];
   }
 
   steps(ctx: StepContext): Step[] {
     const { C, G, epsilon, mode } = this.p;
     const { n, rows, P, K } = this.geometry(ctx.batch);
-    const [mean, rstd, scale, shift, scratch] = this.layout(ctx.batch).map((o) => ctx.tables + o);
+    const [mean, meanLo, rstd, center, centerLo, scale, scratch] = this.layout(ctx.batch).map((o) => ctx.tables + o);
     const gamma = ctx.statics;
     const beta = ctx.statics + 4 * C;
     const k = ctx.kernels;
@@ -95,15 +98,14 @@ export class ChannelNormOp extends Op {
     const alpha = ctx.epilogue?.alpha ?? 0;
     const sampleBytes = 4 * rows * C;
     const steps: Step[] = [
-      () => k.moments(x, n, P, G, K, epsilon, mode, mean, rstd, scratch),
-      () => k.normFold(mean, rstd, n, G, C / G, gamma, beta, scale, shift),
+      () => k.moments(x, n, P, G, K, epsilon, mode, mean, meanLo, rstd, scratch),
+      () => k.normFold(mean, meanLo, rstd, n, G, C / G, gamma, center, centerLo, scale),
     ];
     for (let s = 0; s < n; s++) {
       const xs = x + s * sampleBytes;
       const os = out + s * sampleBytes;
-      const sc = scale + 4 * s * C;
-      const sh = shift + 4 * s * C;
-      steps.push(() => k.scaleShift(xs, os, rows, C, sc, sh, act, alpha));
+      const [ce, lo, sc] = [center, centerLo, scale].map((p) => p + 4 * s * C);
+      steps.push(() => k.normApply(xs, os, rows, C, ce, lo, sc, beta, act, alpha));
     }
     return steps;
   }
@@ -120,7 +122,7 @@ export interface LayerNormParams extends AffineWeights {
 /**
  * LayerNormalization over a block of adjacent axes: a sample is (A, R, B) with the normalised
  * axes in R; mean and population variance per (sample, a, b) over R, then
- * y = x·(rstd·gamma[r]) + (beta[r] − mean·rstd·gamma[r]) (Keras 3's `x·inv + res`).
+ * y = (x − mean)·rstd·gamma[r] + beta[r] (`layerNormApply`).
  */
 export class LayerNormOp extends Op {
   constructor(layerName: string, private readonly p: LayerNormParams) {
@@ -152,7 +154,7 @@ export class LayerNormOp extends Op {
   tableBytes(batch: number): number {
     const stats = Math.ceil((batch * this.p.A * this.p.B) / 4) * 4;
     const { P, G, K } = this.geometry();
-    return 4 * (2 * stats + momentsScratchFloats(P, G, K));
+    return 4 * (3 * stats + momentsScratchFloats(P, G, K));
   }
 
   steps(ctx: StepContext): Step[] {
@@ -160,7 +162,8 @@ export class LayerNormOp extends Op {
     const rows = ctx.batch * A;
     const stats = Math.ceil((rows * B) / 4) * 4;
     const mean = ctx.tables;
-    const rstd = mean + 4 * stats;
+    const meanLo = mean + 4 * stats;
+    const rstd = meanLo + 4 * stats;
     const scratch = rstd + 4 * stats;
     const { P, G, K } = this.geometry();
     const k = ctx.kernels;
@@ -171,8 +174,8 @@ export class LayerNormOp extends Op {
     const act = ctx.epilogue?.act ?? Act.Linear;
     const alpha = ctx.epilogue?.alpha ?? 0;
     return [
-      () => k.moments(x, rows, P, G, K, epsilon, 0, mean, rstd, scratch),
-      () => k.layerNormApply(x, out, rows, R, B, mean, rstd, gamma, beta, act, alpha),
+      () => k.moments(x, rows, P, G, K, epsilon, 0, mean, meanLo, rstd, scratch),
+      () => k.layerNormApply(x, out, rows, R, B, mean, meanLo, rstd, gamma, beta, act, alpha),
     ];
   }
 }

@@ -9,31 +9,37 @@ import type { Act } from '../kernels.js';
  */
 export interface NormKernels {
   /**
-   * Per sample n < N and group g < G, over the P·K values x[((n·P + p)·G + g)·K + k]:
-   *   mean[n·G + g] = their mean, and with var = the population variance,
-   *   rstd[n·G + g] = mode 0: 1/sqrt(var + eps); mode 1: 1/(sqrt(var) + eps) (keras_contrib).
-   * `scratch` holds `momentsScratchFloats(P, G, K)` floats the kernel may overwrite.
+   * Per sample n < N and group g < G, over the P·K values x[((n·P + p)·G + g)·K + k], at
+   * s = n·G + g: the mean as two floats, mean[s] + meanLo[s] (a first-pass mean and its
+   * correction, so x − mean keeps float32 precision however large the mean), and with var the
+   * population variance, rstd[s] = mode 0: 1/sqrt(var + eps); mode 1: 1/(sqrt(var) + eps)
+   * (keras_contrib). `scratch` holds `momentsScratchFloats(P, G, K)` floats it may overwrite.
    */
   moments(x: number, N: number, P: number, G: number, K: number, eps: number, mode: number,
-          mean: number, rstd: number, scratch: number): void;
+          mean: number, meanLo: number, rstd: number, scratch: number): void;
 
   /**
-   * Folds statistics and per-channel gamma/beta (C = G·K floats each) into a scale-shift per
-   * sample: for n < N, c < C, with s = n·G + ⌊c / K⌋:
-   *   scale[n·C + c] = gamma[c]·rstd[s];  shift[n·C + c] = beta[c] − mean[s]·scale[n·C + c]
-   * (then `scaleShift` over each sample's rows gives x·scale + shift, Keras's `x·inv + res`).
+   * Spreads statistics over channels, per sample: for n < N, c < C = G·K, s = n·G + ⌊c / K⌋:
+   *   center[n·C + c] = mean[s];  centerLo[n·C + c] = meanLo[s];  scale[n·C + c] = gamma[c]·rstd[s]
    */
-  normFold(mean: number, rstd: number, N: number, G: number, K: number, gamma: number, beta: number,
-           scale: number, shift: number): void;
+  normFold(mean: number, meanLo: number, rstd: number, N: number, G: number, K: number, gamma: number,
+           center: number, centerLo: number, scale: number): void;
+
+  /**
+   * Applies per-channel statistics to rows of C floats (one sample's, from `normFold`):
+   *   out[r·C + c] = act(((x − center[c]) − centerLo[c])·scale[c] + shift[c]); fusable act; x may equal out.
+   */
+  normApply(x: number, out: number, rows: number, C: number, center: number, centerLo: number,
+            scale: number, shift: number, act: Act, alpha: number): void;
 
   /**
    * LayerNormalization over the middle axis of x viewed as (rows, R, B), statistics per
-   * (row i, b) at i·B + b (from `moments` with P = R, G = B, K = 1, or P = 1, G = 1, K = R when
-   * B = 1), gamma and beta per r: with s = rstd·gamma[r],
-   *   out[(i·R + r)·B + b] = act(x·s + (beta[r] − mean·s)); fusable act; x may equal out.
+   * (row i, b) at s = i·B + b (from `moments` with P = R, G = B, K = 1, or P = 1, G = 1, K = R
+   * when B = 1), gamma and beta per r:
+   *   out[(i·R + r)·B + b] = act(((x − mean[s]) − meanLo[s])·rstd[s]·gamma[r] + beta[r]); x may equal out.
    */
-  layerNormApply(x: number, out: number, rows: number, R: number, B: number, mean: number, rstd: number,
-                 gamma: number, beta: number, act: Act, alpha: number): void;
+  layerNormApply(x: number, out: number, rows: number, R: number, B: number, mean: number, meanLo: number,
+                 rstd: number, gamma: number, beta: number, act: Act, alpha: number): void;
 
   /** PixelNormalization: out = x / sqrt(mean(x², over each row of C) + eps); x may equal out. */
   pixelNorm(x: number, out: number, rows: number, C: number, eps: number): void;

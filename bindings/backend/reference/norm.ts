@@ -2,10 +2,12 @@ import type { Kernels } from '../kernels.js';
 import { applyAct, fusable } from './acts.js';
 import type { RefViews } from './views.js';
 
+type NormNames = 'moments' | 'normFold' | 'normApply' | 'layerNormApply' | 'pixelNorm';
+
 /** Normalisation kernels, scalar loops in f64 (two-pass moments: exact enough to be the oracle). */
-export function normKernels(v: RefViews): Pick<Kernels, 'moments' | 'normFold' | 'layerNormApply' | 'pixelNorm'> {
+export function normKernels(v: RefViews): Pick<Kernels, NormNames> {
   return {
-    moments(x, N, P, G, K, eps, mode, mean, rstd) {
+    moments(x, N, P, G, K, eps, mode, mean, meanLo, rstd) {
       v.refresh();
       const { f32 } = v;
       const C = G * K;
@@ -25,27 +27,43 @@ export function normKernels(v: RefViews): Pick<Kernels, 'moments' | 'normFold' |
             }
           }
           const variance = sq / n;
-          f32[(mean >>> 2) + s * G + g] = mu;
-          f32[(rstd >>> 2) + s * G + g] = mode === 1 ? 1 / (Math.sqrt(variance) + e) : 1 / Math.sqrt(variance + e);
+          const at = s * G + g;
+          const hi = Math.fround(mu);
+          f32[(mean >>> 2) + at] = hi;
+          f32[(meanLo >>> 2) + at] = mu - hi;
+          f32[(rstd >>> 2) + at] = mode === 1 ? 1 / (Math.sqrt(variance) + e) : 1 / Math.sqrt(variance + e);
         }
       }
     },
 
-    normFold(mean, rstd, N, G, K, gamma, beta, scale, shift) {
+    normFold(mean, meanLo, rstd, N, G, K, gamma, center, centerLo, scale) {
       v.refresh();
       const { f32 } = v;
       const C = G * K;
       for (let n = 0; n < N; n++) {
         for (let c = 0; c < C; c++) {
           const s = n * G + Math.floor(c / K);
-          const sc = Math.fround(f32[(gamma >>> 2) + c] * f32[(rstd >>> 2) + s]);
-          f32[(scale >>> 2) + n * C + c] = sc;
-          f32[(shift >>> 2) + n * C + c] = f32[(beta >>> 2) + c] - f32[(mean >>> 2) + s] * sc;
+          f32[(center >>> 2) + n * C + c] = f32[(mean >>> 2) + s];
+          f32[(centerLo >>> 2) + n * C + c] = f32[(meanLo >>> 2) + s];
+          f32[(scale >>> 2) + n * C + c] = f32[(gamma >>> 2) + c] * f32[(rstd >>> 2) + s];
         }
       }
     },
 
-    layerNormApply(x, out, rows, R, B, mean, rstd, gamma, beta, act, alpha) {
+    normApply(x, out, rows, C, center, centerLo, scale, shift, act, alpha) {
+      v.refresh();
+      const { f32 } = v;
+      const a = fusable(act);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < C; c++) {
+          const i = r * C + c;
+          const d = f32[(x >>> 2) + i] - f32[(center >>> 2) + c] - f32[(centerLo >>> 2) + c];
+          f32[(out >>> 2) + i] = applyAct(d * f32[(scale >>> 2) + c] + f32[(shift >>> 2) + c], a, alpha);
+        }
+      }
+    },
+
+    layerNormApply(x, out, rows, R, B, mean, meanLo, rstd, gamma, beta, act, alpha) {
       v.refresh();
       const { f32 } = v;
       const a = fusable(act);
@@ -54,9 +72,9 @@ export function normKernels(v: RefViews): Pick<Kernels, 'moments' | 'normFold' |
           for (let b = 0; b < B; b++) {
             const at = (i * R + r) * B + b;
             const st = i * B + b;
-            const s = f32[(rstd >>> 2) + st] * f32[(gamma >>> 2) + r];
-            const t = f32[(beta >>> 2) + r] - f32[(mean >>> 2) + st] * s;
-            f32[(out >>> 2) + at] = applyAct(f32[(x >>> 2) + at] * s + t, a, alpha);
+            const d = f32[(x >>> 2) + at] - f32[(mean >>> 2) + st] - f32[(meanLo >>> 2) + st];
+            const y = d * f32[(rstd >>> 2) + st] * f32[(gamma >>> 2) + r] + f32[(beta >>> 2) + r];
+            f32[(out >>> 2) + at] = applyAct(y, a, alpha);
           }
         }
       }
