@@ -2,6 +2,7 @@ import type { Backend, KernelMemory, Kernels } from './kernels.js';
 import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
+import { trainKernels } from './reference/train.js';
 import { depthwiseKernels } from './reference/depthwise.js';
 import { normKernels } from './reference/norm.js';
 import type { RefViews } from './reference/views.js';
@@ -34,7 +35,7 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
   };
-  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...depthwiseKernels(v), ...normKernels(v) };
+  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v), ...depthwiseKernels(v), ...normKernels(v) };
 }
 
 export const referenceBackend: Backend = {

@@ -2,6 +2,7 @@ import { bool, checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { CallArgs } from './node.js';
 import type { Op } from '../ops/op.js';
+import { BatchNormTrainOp } from '../ops/batch_norm_train.js';
 import { ChannelNormOp } from '../ops/normalization.js';
 import { BatchNormInferenceOp } from '../ops/scale_shift.js';
 import { type Shape, shapeString } from '../shape_rules.js';
@@ -72,14 +73,21 @@ export class BatchNormalization extends Layer {
     let count = 1;
     for (const d of x) count *= d;
     const C = x[x.length - 1];
-    if (call?.training === true && this.trainable) {
+    const p = { count, channels: C, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    if (call.frozen !== undefined) {
+      // a training step: batch statistics iff training and the layer is trainable (flags as at compile)
+      if (call.training && !call.frozen) return new BatchNormTrainOp(this.name, { ...p, momentum: this.momentum });
+      return new BatchNormInferenceOp(this.name, p);
+    }
+    if (call.training === true && this.trainable) {
+      // predict through a call fixed with training=True (node kwargs): the batch's statistics,
       // k3 batch_normalization.py :: call: `if training and self.trainable: mean, variance = self._moments(...)`
       return new ChannelNormOp(this.name, {
         rows: count / C, C, G: C, epsilon: this.epsilon, mode: 0, weightIndex: (c) => c, overBatch: true,
         gammaAt: this.scale ? 0 : null, betaAt: this.center ? (this.scale ? 1 : 0) : null,
       });
     }
-    return new BatchNormInferenceOp(this.name, { count, channels: x[x.length - 1], epsilon: this.epsilon, center: this.center, scale: this.scale });
+    return new BatchNormInferenceOp(this.name, p);
   }
 
   getConfig(): Record<string, unknown> {

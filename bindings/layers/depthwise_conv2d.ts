@@ -1,10 +1,12 @@
-import { type ActivationName, type ActivationSpec, resolveActivation } from '../activations.js';
+import { type ActivationSpec, resolveActivation } from '../activations.js';
 import { bool, channelsLast, checkKeys, MAX_UNITS, oneOf, optionsOf, pair, positiveInt } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { DepthwiseConv2DOp, type DepthwiseGeometry } from '../ops/depthwise.js';
 import type { Op } from '../ops/op.js';
 import { convAxis, mapDim, type Padding, type Shape, shapeString } from '../shape_rules.js';
+import { type ActivationArg, activationConfig, type ResolvedActivation, resolveActivationArg, withActivationLayer } from './activation_arg.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
+import type { CallArgs } from './node.js';
 
 export interface DepthwiseConv2DOptions extends LayerOptions {
   strides?: number | readonly [number, number];
@@ -12,7 +14,8 @@ export interface DepthwiseConv2DOptions extends LayerOptions {
   /** Filters per input channel (M): output channel c·M + m. Default 1. */
   depthMultiplier?: number;
   dilationRate?: number | readonly [number, number];
-  activation?: ActivationName | null;
+  /** An activation name, or a weightless activation layer (LeakyReLU, ReLU, ELU, Softmax). */
+  activation?: ActivationArg;
   useBias?: boolean;
   dataFormat?: 'channels_last' | null;
   /** Keras's own kwarg name, accepted for symmetry with the positional form. */
@@ -35,6 +38,7 @@ export abstract class DepthwiseBase extends Layer {
   /** @internal */
   readonly activation: ActivationSpec;
   readonly useBias: boolean;
+  private readonly act: ResolvedActivation;
 
   protected constructor(className: string, kernelSize: number | readonly [number, number] | undefined,
                         o: DepthwiseConv2DOptions, extraKeys: readonly string[]) {
@@ -49,8 +53,25 @@ export abstract class DepthwiseBase extends Layer {
     if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
       throw new ConfigError(`${this.label}: strides > 1 together with dilationRate > 1 is not supported (Keras 2 rejects it): strides [${this.strides}], dilationRate [${this.dilationRate}]`);
     }
-    this.activation = resolveActivation(o.activation, this.label);
+    this.act = resolveActivationArg(o.activation, this.label);
+    this.activation = this.act.spec;
     this.useBias = o.useBias === undefined ? true : bool(o.useBias, 'useBias', this.label);
+  }
+
+  /** @internal */
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    const n = this.act.layer ? null : this.activation.name;
+    return n === 'sigmoid' || n === 'softmax' ? n : null;
+  }
+
+  /** The activation a call computes (linear when the loss takes the logits). */
+  protected activationFor(call: CallArgs): ActivationSpec {
+    return call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
+  }
+
+  /** The op followed by the activation layer's, when the activation is a layer. */
+  protected withActivation(op: Op, output: readonly number[]): Op {
+    return withActivationLayer(op, this.act.layer, output);
   }
 
   /** The input's channel count (the weights need it); checks the rank. */
@@ -100,7 +121,7 @@ export abstract class DepthwiseBase extends Layer {
       padding: this.padding,
       data_format: 'channels_last',
       dilation_rate: [...this.dilationRate],
-      activation: this.activation.name,
+      activation: activationConfig(this.act),
       use_bias: this.useBias,
     };
   }
@@ -130,8 +151,9 @@ export class DepthwiseConv2D extends DepthwiseBase {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][], output: readonly number[]): Op {
-    return new DepthwiseConv2DOp(this.name, { ...this.geometry(inputs[0], output), useBias: this.useBias, activation: this.activation });
+  operator(inputs: readonly number[][], output: readonly number[], call: CallArgs = {}): Op {
+    const op = new DepthwiseConv2DOp(this.name, { ...this.geometry(inputs[0], output), useBias: this.useBias, activation: this.activationFor(call) });
+    return this.withActivation(op, output);
   }
 
   getConfig(): Record<string, unknown> {
