@@ -179,6 +179,15 @@ describe('DepthwiseConv2D: config and bad arguments', () => {
     expect(() => new Sequential([new DepthwiseConv2D(5, { inputShape: [3, 3, 2] })])).toThrow(ShapeError);
   });
 
+  it('takes a Keras 3 activation object (a serialized LeakyReLU) and writes it back', () => {
+    const json = new Sequential([new DepthwiseConv2D(1, { inputShape: [1, 2, 1], useBias: false })]).toJSON() as { config: { layers: { config: Record<string, unknown> }[] } };
+    json.config.layers[1].config.activation = { module: 'keras.layers', class_name: 'LeakyReLU', config: { name: 'lr', negative_slope: 0.5 }, registered_name: null };
+    const m = modelFromJSON(json);
+    m.setWeights([tensor([2], [1, 1, 1, 1])]);
+    expect(Array.from((m.predict(tensor([3, -4], [1, 1, 2, 1])) as { data: Float32Array }).data)).toEqual([6, -4]);
+    expect((m.toJSON() as typeof json).config.layers[1].config.activation).toMatchObject({ class_name: 'LeakyReLU' });
+  });
+
   it('a file with an unknown DepthwiseConv2D key is refused naming it', () => {
     const json = new Sequential([new DepthwiseConv2D(3, { inputShape: [4, 4, 2] })]).toJSON() as { config: { layers: { config: Record<string, unknown> }[] } };
     json.config.layers[1].config.depthwise_magic = 1;
