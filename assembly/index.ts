@@ -6,7 +6,8 @@ export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFini
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
 export { depthwise } from "./depthwise";
-export { moments, normFold, normApply, layerNormApply, pixelNorm } from "./norm";
+export { moments } from "./moments";
+export { normFold, normApply, layerNormApply, pixelNorm } from "./norm";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {

@@ -4,7 +4,7 @@ import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 /**
  * Normalisations computed from the data: statistics per (sample, group) by the `moments` kernel
- * (float32, blocked and compensated sums, the mean kept as two floats: assembly/norm.ts), then
+ * (float32, blocked and compensated sums, the mean kept as two floats: assembly/moments.ts), then
  * one pass that applies them as ((x − mean) − meanLo)·(rstd·gamma) + beta. Keras writes the
  * same algebra as x·inv + (beta − mean·inv); centring first keeps float32 precision where the
  * mean is large against the spread (a one-value group, 1000 ± 0.01), which that form loses.

@@ -1,7 +1,7 @@
 import type { Act } from '../kernels.js';
 
 /**
- * Normalisation statistics and their application (assembly/norm.ts; reference/norm.ts).
+ * Normalisation statistics and their application (assembly/moments.ts, norm.ts; reference/norm.ts).
  *
  * Layout: a sample of P·G·K floats is P rows of C = G·K channels; group g is the contiguous
  * channel block [g·K, (g+1)·K) of every row (Keras's GroupNormalization groups, instance norm
