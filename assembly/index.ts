@@ -20,6 +20,6 @@ export function flavour(): i32 {
 }
 export {
   igemmWeightGrad, columnSum, activationGrad, softmaxGrad, reluClipGrad, resizeNearestGrad, resizeBilinearGrad,
-  channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask,
+  channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask, dropoutMask,
 } from "./grad";
 export { adamUpdate, sgdUpdate, rmspropUpdate } from "./optim";
