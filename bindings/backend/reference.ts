@@ -3,6 +3,9 @@ import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
 import { trainKernels } from './reference/train.js';
+import { resampleKernels } from './reference/resample.js';
+import { depthwiseKernels } from './reference/depthwise.js';
+import { normKernels } from './reference/norm.js';
 import { broadcastKernels } from './reference/broadcast.js';
 import { copyKernels } from './reference/copy.js';
 import { gatherKernels } from './reference/gather.js';
@@ -36,10 +39,9 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
   };
-  return {
-    ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
-    ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v),
-  };
+  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
+    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v),
+    ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v) };
 }
 
 export const referenceBackend: Backend = {
