@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, Add, Average, ConfigError, Input, type KerasTensor, LeakyReLU, Maximum, Minimum, Model, modelFromJSON,
+  Activation, Add, Average, ConfigError, Input, LeakyReLU, Maximum, Minimum, Model, modelFromJSON,
   ModelFormatError, Multiply, ReLU, ShapeError, Subtract, type Tensor, tensor,
 } from '../../bindings/index.js';
 import { BACKENDS, itRunsOnRequestedBackend, use } from '../util/backends.js';
@@ -220,5 +220,3 @@ it('the table covers every kind with each channel count and the > 4 axes case', 
   expect(table.some((c) => c.batch > 1)).toBe(true);
 });
 
-// the type is used in helpers above
-export type { KerasTensor };
