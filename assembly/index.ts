@@ -5,6 +5,10 @@ export { idot } from "./dot";
 export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
+export { resample, resampleGrad } from "./resample";
+export { depthwise } from "./depthwise";
+export { moments } from "./moments";
+export { normFold, normApply, layerNormApply, pixelNorm } from "./norm";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {
