@@ -373,10 +373,14 @@ function writeGroupIndex(w: ByteWriter, p: Placed): void {
   w.at(p.heapData! + used).u64(1).u64(size - used); // free block: next = none (1), its size
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
 function writeData(w: ByteWriter, address: number, ds: H5Dataset): void {
   const view = new DataView(w.bytes.buffer);
   let at = address;
-  if (ds.dtype === 'float32') {
+  if (ds.dtype === 'float32' && ds.data instanceof Float32Array && LITTLE_ENDIAN) {
+    w.bytes.set(new Uint8Array(ds.data.buffer, ds.data.byteOffset, ds.data.byteLength), address);
+  } else if (ds.dtype === 'float32') {
     for (let i = 0; i < ds.data.length; i++, at += 4) view.setFloat32(at, ds.data[i], true);
   } else {
     for (let i = 0; i < ds.data.length; i++, at += 8) view.setBigInt64(at, BigInt(ds.data[i]), true);
