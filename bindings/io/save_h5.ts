@@ -31,11 +31,13 @@ const utf8 = new TextEncoder();
  * `name0`, `name1`, … (numpy's array_split) while its numpy form (fixed width = the longest
  * item) is larger than the object header limit.
  */
-function setStringList(group: H5Group, name: string, values: readonly string[]): void {
+export function setStringList(group: H5Group, name: string, values: readonly string[]): void {
   const width = Math.max(1, ...values.map((v) => utf8.encode(v).length));
   if (width > HEADER_LIMIT) throw new ModelFormatError(`saveModel: the name '${values.find((v) => utf8.encode(v).length === width)!.slice(0, 64)}…' is longer than the ${HEADER_LIMIT} bytes an HDF5 attribute can hold`);
+  // (each item also takes 16 bytes in the attribute as a vlen reference: where Keras's rule would
+  // leave a list too long for one HDF5 header message, h5py would fail; split further instead)
   let chunks = 1;
-  while (Math.ceil(values.length / chunks) * width > HEADER_LIMIT) chunks++;
+  while (Math.ceil(values.length / chunks) * Math.max(width, 16) > HEADER_LIMIT) chunks++;
   if (chunks === 1) {
     group.attr(name, values.length ? str(values, 'ascii') : f64([]));
     return;

@@ -5,8 +5,8 @@
  * positive), so every weight differs from its initial value.
  */
 import {
-  BatchNormalization, Conv2D, Conv2DTranspose, CustomLayer, type CustomCall, Dense, Input, InputLayer, LeakyReLU, Model, registerLayer,
-  Reshape, Sequential, tensor, type Tensor, UpSampling2D,
+  BatchNormalization, Conv2D, Conv2DTranspose, CustomLayer, type CustomCall, Dense, DepthwiseConv2D, GroupNormalization, Input, InputLayer,
+  LayerNormalization, LeakyReLU, Model, registerLayer, Reshape, SeparableConv2D, Sequential, tensor, type Tensor, UpSampling2D,
 } from '../../bindings/index.js';
 import type { Shape } from '../../bindings/shape_rules.js';
 import { Rng } from '../util/rng.js';
@@ -57,6 +57,19 @@ export function sequentialModel(): Sequential {
   return m;
 }
 
+/** The convolution and normalization layers beyond the tutorial's. */
+export function convolutionsModel(): Sequential {
+  const m = new Sequential([
+    new InputLayer({ batchInputShape: [null, 5, 5, 4] }),
+    new DepthwiseConv2D(3, { padding: 'same', depthMultiplier: 2 }),
+    new SeparableConv2D(4, 3, { padding: 'valid', activation: 'relu' }),
+    new LayerNormalization(),
+    new GroupNormalization({ groups: 2 }),
+  ], { name: 'convolutions' });
+  randomize(m, 4);
+  return m;
+}
+
 /** Two inputs (latent, condition), two skip connections through Add. */
 export function functionalModel(): Model {
   const z = Input({ shape: [4], name: 'latent' });
@@ -102,6 +115,7 @@ export function inputsFor(model: Model, batch = 3, seed = 7): Tensor[] {
 
 export const MODELS_UNDER_TEST: [string, () => Model][] = [
   ['Sequential', sequentialModel],
+  ['Sequential of depthwise, separable and normalization layers', convolutionsModel],
   ['functional with two inputs and skip connections', functionalModel],
   ['nested Sequential and Functional (called twice, a frozen sublayer)', nestedModel],
 ];
