@@ -116,6 +116,8 @@ export interface ChainOptions {
   training?: boolean;
   /** Dropout masks by layer index (batch · sample floats of 0/1). */
   masks?: Map<number, Float32Array>;
+  /** Layer names are prefix + index (default 'l'). */
+  prefix?: string;
   /** Overrides the random weights of a layer (by index), Keras order. */
   weights?: Map<number, Float32Array[]>;
 }
@@ -155,7 +157,7 @@ export function buildChain(o: ChainOptions): BuiltChain {
   let shape = [...o.input];
   let v = 0; // value id of the chain's current value (0: the input)
   o.layers.forEach((s, i) => {
-    const name = `l${i}`;
+    const name = `${o.prefix ?? 'l'}${i}`;
     const layer = upconvLayer(s, name, i === 0 ? { inputShape: o.input } : {});
     model.add(layer);
     layers.push(layer);
