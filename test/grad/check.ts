@@ -67,14 +67,14 @@ export function makeReference(c: GradCase): Reference {
 }
 
 /**
- * First element where |got − want| > rtol·(max|want| of the tensor + 1e-3·scale), or null;
+ * First element where |got − want| > rtol·(max|want| of the tensor + floor·scale), or null;
  * NaN where `want` was not computed (finite differences at sampled indices) is skipped.
  */
-export function gradMismatch(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, scale: number): string | null {
+export function gradMismatch(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, scale: number, floor = 1e-3): string | null {
   if (got.length !== want.length) return `length ${got.length} != ${want.length}`;
   let m = 0;
   for (let i = 0; i < want.length; i++) if (!Number.isNaN(want[i])) m = Math.max(m, Math.abs(want[i]));
-  const allowed = rtol * (m + 1e-3 * scale) + 1e-12;
+  const allowed = rtol * (m + floor * scale) + 1e-12;
   for (let i = 0; i < want.length; i++) {
     if (Number.isNaN(want[i])) continue;
     if (!Number.isFinite(got[i]) || !(Math.abs(got[i] - want[i]) <= allowed)) return `index ${i}: got ${got[i]}, expected ${want[i]} (allowed ±${allowed.toExponential(2)})`;
