@@ -55,6 +55,23 @@ LAYERS.forEach(([label, spec], i) => {
   ] });
 });
 
+// an activation layer as the activation argument (Keras 3 serializes activations so): one fused op
+const AS_ARGUMENT: [string, LayerSpec][] = [
+  ['Dense(activation: LeakyReLU(0.2))', { kind: 'dense', units: 8, activation: { kind: 'leakyRelu', alpha: 0.2 } }],
+  ['Dense(activation: ReLU(maxValue 6))', { kind: 'dense', units: 5, activation: { kind: 'relu', maxValue: 6 } }],
+  ['Dense(activation: ELU(0.5))', { kind: 'dense', units: 4, activation: { kind: 'elu', alpha: 0.5 } }],
+  ['Dense(activation: Softmax())', { kind: 'dense', units: 5, activation: { kind: 'softmax' } }],
+  ["Dense(activation: Activation('tanh'))", { kind: 'dense', units: 3, activation: { kind: 'activation', name: 'tanh' } }],
+  ['Conv2D(activation: LeakyReLU(0.3))', { kind: 'conv2d', filters: 5, kernel: [3, 3], padding: 'same', activation: { kind: 'leakyRelu' } }],
+  ["Conv2DTranspose(activation: Activation('sigmoid'))", { kind: 'conv2dTranspose', filters: 4, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: { kind: 'activation', name: 'sigmoid' } }],
+];
+AS_ARGUMENT.forEach(([label, spec], i) => {
+  const conv = spec.kind !== 'dense';
+  cases.push({ name: `${label}, then Dense 2`, input: conv ? [3, 3, 2] : [3], batch: 3, seed: 595 + i, inputs: wide, layers: [
+    { kind: 'dense', units: 4 }, spec, { kind: 'dense', units: 2 },
+  ] });
+});
+
 /**
  * A Dense whose unit j has a zero kernel column and bias `at[j]`: its pre-activation is exactly
  * at[j] for every sample (the other units are random), then the activation.

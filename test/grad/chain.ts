@@ -15,11 +15,14 @@ import * as O from './oracle/ops.js';
 import { size } from './oracle/values.js';
 
 type Pair = readonly [number, number];
+/** A layer's activation argument: a name, or a weightless activation layer (Keras 3 serializes LeakyReLU & co. so). */
+export type Act = string | ActivationLayerSpec;
+export type ActivationLayerSpec = Extract<LayerSpec, { kind: 'activation' | 'leakyRelu' | 'relu' | 'elu' | 'softmax' }>;
 
 export type LayerSpec =
-  | { kind: 'dense'; units: number; useBias?: boolean; activation?: string; trainable?: boolean }
-  | { kind: 'conv2d'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; useBias?: boolean; activation?: string }
-  | { kind: 'conv2dTranspose'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; outputPadding?: Pair | null; useBias?: boolean; activation?: string }
+  | { kind: 'dense'; units: number; useBias?: boolean; activation?: Act; trainable?: boolean }
+  | { kind: 'conv2d'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; useBias?: boolean; activation?: Act }
+  | { kind: 'conv2dTranspose'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; outputPadding?: Pair | null; useBias?: boolean; activation?: Act }
   | { kind: 'upSampling'; size: Pair; interpolation: 'nearest' | 'bilinear' }
   | { kind: 'batchNorm'; epsilon?: number; momentum?: number; center?: boolean; scale?: boolean; trainable?: boolean }
   | { kind: 'activation'; name: string }
@@ -81,12 +84,16 @@ function geometry(s: { kernel: Pair; strides?: Pair; dilation?: Pair; padding?: 
   return { kernel: s.kernel, strides: s.strides ?? [1, 1], dilation: s.dilation ?? [1, 1], padding: s.padding ?? 'valid' };
 }
 
+function activationArg(a: Act | undefined, name: string): never {
+  return (typeof a === 'object' ? upconvLayer(a, `${name}_activation`, {}) : (a ?? 'linear')) as never;
+}
+
 function upconvLayer(s: LayerSpec, name: string, first: { inputShape?: number[] }): Layer {
   const o = { name, ...first };
   switch (s.kind) {
-    case 'dense': return new Dense(s.units, { ...o, useBias: s.useBias ?? true, activation: (s.activation ?? 'linear') as never, trainable: s.trainable ?? true });
-    case 'conv2d': return new Conv2D(s.filters, s.kernel, { ...o, strides: s.strides ?? [1, 1], padding: s.padding ?? 'valid', dilationRate: s.dilation ?? [1, 1], useBias: s.useBias ?? true, activation: (s.activation ?? 'linear') as never });
-    case 'conv2dTranspose': return new Conv2DTranspose(s.filters, s.kernel, { ...o, strides: s.strides ?? [1, 1], padding: s.padding ?? 'valid', dilationRate: s.dilation ?? [1, 1], outputPadding: s.outputPadding ?? null, useBias: s.useBias ?? true, activation: (s.activation ?? 'linear') as never });
+    case 'dense': return new Dense(s.units, { ...o, useBias: s.useBias ?? true, activation: activationArg(s.activation, name), trainable: s.trainable ?? true });
+    case 'conv2d': return new Conv2D(s.filters, s.kernel, { ...o, strides: s.strides ?? [1, 1], padding: s.padding ?? 'valid', dilationRate: s.dilation ?? [1, 1], useBias: s.useBias ?? true, activation: activationArg(s.activation, name) });
+    case 'conv2dTranspose': return new Conv2DTranspose(s.filters, s.kernel, { ...o, strides: s.strides ?? [1, 1], padding: s.padding ?? 'valid', dilationRate: s.dilation ?? [1, 1], outputPadding: s.outputPadding ?? null, useBias: s.useBias ?? true, activation: activationArg(s.activation, name) });
     case 'upSampling': return new UpSampling2D({ ...o, size: s.size, interpolation: s.interpolation });
     case 'batchNorm': return new BatchNormalization({ ...o, epsilon: s.epsilon ?? 1e-3, momentum: s.momentum ?? 0.99, center: s.center ?? true, scale: s.scale ?? true, trainable: s.trainable ?? true });
     case 'activation': return new Activation(s.name as never, o);
@@ -100,8 +107,20 @@ function upconvLayer(s: LayerSpec, name: string, first: { inputShape?: number[] 
   }
 }
 
-/** The activation node a built-in activation argument adds after its layer (none for linear). */
-function activationNode(name: string | undefined, input: number): ONode | null {
+/** The oracle node of a weightless activation layer. */
+function activationLayerNode(s: ActivationLayerSpec, v: number, shape: readonly number[]): ONode {
+  switch (s.kind) {
+    case 'activation': return activationNode(s.name, v) ?? { op: O.reshape(shape), inputs: [v], params: null };
+    case 'leakyRelu': return { op: O.activation('leaky', elementwise('leaky_relu', s.alpha ?? 0.3)), inputs: [v], params: null };
+    case 'relu': return { op: O.activation('relu layer', reluLayer(s.maxValue ?? null, s.negativeSlope ?? 0, s.threshold ?? 0)), inputs: [v], params: null };
+    case 'elu': return { op: O.activation('elu layer', elementwise('elu', s.alpha ?? 1)), inputs: [v], params: null };
+    case 'softmax': return { op: O.softmax(), inputs: [v], params: null };
+  }
+}
+
+/** The activation node an activation argument adds after its layer (none for linear); a layer object is no logits shortcut. */
+function activationNode(name: Act | undefined, input: number, shape: readonly number[] = []): ONode | null {
+  if (typeof name === 'object') return activationLayerNode(name, input, shape);
   if (!name || name === 'linear') return null;
   if (name === 'softmax') return { op: O.softmax(), inputs: [input], params: null, logitsOf: 'softmax' };
   return { op: O.activation(name, elementwise(name)), inputs: [input], params: null, logitsOf: name === 'sigmoid' ? 'sigmoid' : undefined };
@@ -181,17 +200,17 @@ export function buildChain(o: ChainOptions): BuiltChain {
       case 'batchNorm':
         push({ op: O.batchNorm({ epsilon: s.epsilon ?? 1e-3, center: s.center ?? true, scale: s.scale ?? true, training: !!o.training && s.trainable !== false }), inputs: [v], params: set });
         break;
-      case 'activation': push(activationNode(s.name, v) ?? { op: O.reshape(shape), inputs: [v], params: null }); break;
-      case 'leakyRelu': push({ op: O.activation('leaky', elementwise('leaky_relu', s.alpha ?? 0.3)), inputs: [v], params: null }); break;
-      case 'relu': push({ op: O.activation('relu layer', reluLayer(s.maxValue ?? null, s.negativeSlope ?? 0, s.threshold ?? 0)), inputs: [v], params: null }); break;
-      case 'elu': push({ op: O.activation('elu layer', elementwise('elu', s.alpha ?? 1)), inputs: [v], params: null }); break;
-      case 'softmax': push({ op: O.softmax(), inputs: [v], params: null }); break;
+      case 'activation':
+      case 'leakyRelu':
+      case 'relu':
+      case 'elu':
+      case 'softmax': push(activationLayerNode(s, v, shape)); break;
       case 'reshape': push({ op: O.reshape(s.target), inputs: [v], params: null }); break;
       case 'flatten': push({ op: O.reshape([-1]), inputs: [v], params: null }); break;
       case 'dropout': push({ op: O.dropout(s.rate, o.masks?.get(i) ?? null), inputs: [v], params: null }); break;
     }
     if (s.kind === 'dense' || s.kind === 'conv2d' || s.kind === 'conv2dTranspose') {
-      const a = activationNode(s.activation, v);
+      const a = activationNode(s.activation, v, specOutput(s, shape));
       if (a) push(a);
     }
     shape = specOutput(s, shape);

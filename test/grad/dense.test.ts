@@ -23,6 +23,8 @@ cases.push(
   { name: 'rank-4 input (2, 3, 4) → 5 → 3', input: [2, 3, 4], batch: 3, seed: 5, layers: [{ kind: 'dense', units: 5 }, { kind: 'dense', units: 3 }] },
   { name: 'no bias: 4 → 5 (useBias false) → 8 (useBias false)', input: [4], batch: 3, seed: 6, layers: [{ kind: 'dense', units: 5, useBias: false }, { kind: 'dense', units: 8, useBias: false }] },
   { name: 'three layers 3 → 17 → 1 → 5', input: [3], batch: 3, seed: 7, layers: [{ kind: 'dense', units: 17 }, { kind: 'dense', units: 1 }, { kind: 'dense', units: 5 }] },
+  { name: 'wide inputs 67 → 1 and 67 → 2 (few-output kernels)', input: [9], batch: 3, seed: 20, layers: [{ kind: 'dense', units: 67 }, { kind: 'dense', units: 2 }, { kind: 'dense', units: 1 }] },
+  { name: '9 → 37 → 11 (8-wide panel tails both ways)', input: [9], batch: 3, seed: 21, layers: [{ kind: 'dense', units: 37 }, { kind: 'dense', units: 11 }] },
   { name: 'frozen first layer (trainable false) 4 → 8 → 3', input: [4], batch: 3, seed: 8, layers: [{ kind: 'dense', units: 8, trainable: false }, { kind: 'dense', units: 3 }] },
 );
 

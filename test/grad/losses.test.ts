@@ -63,6 +63,12 @@ const cases: GradCase[] = [
   { name: 'BinaryCrossentropy({ fromLogits: true }) on a linear output', input: [4], batch: 4, seed: 820, layers: head(3, undefined), loss: L(new BinaryCrossentropy({ fromLogits: true }), { name: 'bce', fromLogits: true }), targets: binary },
   { name: 'BinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }), saturated logits', input: [4], batch: 4, seed: 821, layers: head(4, undefined), loss: L(new BinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }), { name: 'bce', fromLogits: true, labelSmoothing: 0.2 }), targets: binary, weights: saturating(4, 25, 821) },
   { name: 'BinaryCrossentropy({ fromLogits: true }) on a sigmoid output takes the logits', input: [4], batch: 4, seed: 822, layers: head(3, 'sigmoid'), loss: L(new BinaryCrossentropy({ fromLogits: true }), { name: 'bce', fromLogits: true }), targets: binary },
+  { name: 'binary_crossentropy on a Conv2D(sigmoid) output: the shortcut, saturated pixels keep their gradient', input: [4, 4, 2], batch: 2, seed: 823, layers: [
+    { kind: 'conv2d', filters: 3, kernel: [3, 3], padding: 'same' }, { kind: 'conv2d', filters: 1, kernel: [3, 3], padding: 'same', activation: 'sigmoid' },
+  ], loss: BCE, targets: binary, inputs: (n, r) => r.uniformF32(n, -12, 12) },
+  { name: 'binary_crossentropy on a Conv2DTranspose(sigmoid) output (the shortcut)', input: [2, 2, 3], batch: 2, seed: 824, layers: [
+    { kind: 'dense', units: 4 }, { kind: 'conv2dTranspose', filters: 2, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'sigmoid' },
+  ], loss: BCE, targets: unit },
   { name: 'categorical_crossentropy on a softmax output: the shortcut', input: [4], batch: 4, seed: 830, layers: head(5, 'softmax'), loss: L('categorical_crossentropy', { name: 'cce' }), targets: oneHot(5) },
   { name: 'categorical_crossentropy, shortcut with soft labels (Σy ≠ 1)', input: [4], batch: 4, seed: 831, layers: head(4, 'softmax'), loss: L('categorical_crossentropy', { name: 'cce' }), targets: unit },
   { name: 'categorical_crossentropy, Activation(softmax) last, rank-3 output', input: [3, 4], batch: 2, seed: 832, layers: head(3, undefined, [{ kind: 'activation', name: 'softmax' }]), loss: L('categorical_crossentropy', { name: 'cce' }), targets: oneHot(3) },

@@ -24,6 +24,14 @@ const chains: GradCase[] = [
   { name: 'Reshape with −1 and Flatten as the output', input: [6], batch: 1, seed: 702, layers: [
     { kind: 'dense', units: 12 }, { kind: 'reshape', target: [2, -1] }, { kind: 'dense', units: 3 }, { kind: 'flatten' },
   ] },
+  { name: 'in-place activations in a row: sigmoid → tanh → gelu → relu → swish', input: [4], batch: 3, seed: 704, inputs: (n, r) => r.uniformF32(n, -3, 3), layers: [
+    { kind: 'dense', units: 6 }, { kind: 'activation', name: 'sigmoid' }, { kind: 'activation', name: 'tanh' }, { kind: 'activation', name: 'gelu' },
+    { kind: 'activation', name: 'relu' }, { kind: 'activation', name: 'swish' }, { kind: 'dense', units: 3 },
+  ] },
+  { name: 'Conv2D(relu) → BN → LeakyReLU → UpSampling2D → ELU → Conv2D (values the backward needs are not overwritten)', input: [3, 3, 2], batch: 3, seed: 705, layers: [
+    { kind: 'conv2d', filters: 4, kernel: [3, 3], padding: 'same', activation: 'relu' }, { kind: 'batchNorm' }, { kind: 'leakyRelu', alpha: 0.2 },
+    { kind: 'upSampling', size: [2, 2], interpolation: 'bilinear' }, { kind: 'elu' }, { kind: 'conv2d', filters: 2, kernel: [3, 3], strides: [2, 2], padding: 'same' },
+  ] },
   { name: 'Dropout(0) in training mode is the identity', input: [4], batch: 3, seed: 703, layers: [
     { kind: 'dense', units: 8 }, { kind: 'dropout', rate: 0 }, { kind: 'dense', units: 3 }, { kind: 'dropout', rate: 0 },
   ] },
@@ -49,6 +57,25 @@ function mask(n: number, r: Rng, keep: number): Float32Array {
 }
 
 describe('Dropout with given masks (trainOnBatch dropoutMasks)', () => {
+  it.each(BACKENDS)('a masked Dropout in place after Dense(sigmoid), then activations: the sigmoid output the backward reads survives on %s', async (backend) => {
+    await use(backend);
+    const r = new Rng(712);
+    const masks = new Map([[1, mask(3 * 6, r, 0.5)]]);
+    const built = buildChain({ input: [4], seed: 713, masks, layers: [
+      { kind: 'dense', units: 6, activation: 'sigmoid' }, { kind: 'dropout', rate: 0.5 }, { kind: 'activation', name: 'tanh' }, { kind: 'leakyRelu' }, { kind: 'dense', units: 2 },
+    ] });
+    const x = t(r.uniformF32(12), [3, 4]);
+    const y = t(r.uniformF32(6), [3, 2]);
+    const problem: Problem = { graph: built.graph, xs: [val(x.data, x.shape)], targets: [Float64Array.from(y.data)], loss: [{ name: 'mse' }] };
+    const sets = built.weighted.map((w) => w.set);
+    const want = analytic(problem, sets);
+    expect(compare(want.grads, finiteDifferences(problem, sets), 1e-6)).toEqual([]);
+    const weighted = built.layers.filter((l) => l.getWeights().length);
+    const got = sgdGradients(built.model, weighted, x, y, 'mse', { dropoutMasks: { l1: masks.get(1)! } });
+    expect(got.loss).toBeCloseTo(want.loss, 5);
+    expect(compare(got.grads, want.grads)).toEqual([]);
+  });
+
   it.each(BACKENDS)('two Dropout layers with masks: loss and gradients equal the oracle with those masks on %s', async (backend) => {
     await use(backend);
     const r = new Rng(710);
