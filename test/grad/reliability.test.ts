@@ -86,6 +86,30 @@ describe('no memory growth across 1000 training steps', () => {
     expect(internals(gan)).toBe(gs);
   });
 
+  it.each(BACKEND_KINDS)('1000 evaluate calls keep one inference program, memory and plan on %s', async (backend) => {
+    await use(backend === 'wasm' ? 'wasm-simd' : 'js');
+    const m = generator(7);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const r = new Rng(8);
+    const x = tensor(r.uniformF32(4 * 6), [4, 6]);
+    const y = tensor(r.uniformF32(4 * 64), [4, 8, 8, 1]);
+    const first = m.evaluate(x, y) as number;
+    type Evaluation = { compiled: { evaluation: { program: { memory: { buffer: ArrayBuffer } }; plan: object } } };
+    const e = (m as unknown as Evaluation).compiled.evaluation;
+    const buffer = e.program.memory.buffer;
+    const bytes = buffer.byteLength;
+    const plan = e.plan;
+    for (let i = 0; i < 999; i++) expect(m.evaluate(x, y)).toBe(first);
+    const now = (m as unknown as Evaluation).compiled.evaluation;
+    expect(now).toBe(e);
+    expect(now.program.memory.buffer).toBe(buffer);
+    expect(now.program.memory.buffer.byteLength).toBe(bytes);
+    expect(now.plan).toBe(plan);
+    // a training step in between changes the weights: evaluate sees them (the program re-packs)
+    m.trainOnBatch(x, y);
+    expect(m.evaluate(x, y)).not.toBe(first);
+  });
+
   it.each(BACKEND_KINDS)('1000 optimizer.applyGradients calls keep one store on %s', async (backend) => {
     await use(backend === 'wasm' ? 'wasm-simd' : 'js');
     const m = generator(6);
