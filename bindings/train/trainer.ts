@@ -76,8 +76,10 @@ function stepFor(model: Model, c: Compiled, inputs: readonly Tensor[]): TrainSte
     if (c.losses.length !== 1 && c.losses.length !== outputs) {
       throw new ConfigError(`${model.label}: compile got ${c.losses.length} losses for ${outputs} outputs`);
     }
+    const old = c.step;
     c.step = null;
     c.step = new TrainStep(backend, model, inputs.map((t) => t.shape.slice(1)), model.memoryLimit, model.label, c.trainable, c.losses, c.optimizer);
+    if (old) c.step.adoptSlots(old); // one optimizer: its state carries over to the new step
     c.stepKey = key;
   }
   return c.step;

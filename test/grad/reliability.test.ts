@@ -5,6 +5,10 @@ import {
 } from '../../bindings/index.js';
 import { BACKEND_KINDS, BACKENDS, use } from '../util/backends.js';
 import { Rng } from '../util/rng.js';
+import { buildChain } from './chain.js';
+import { analytic, type Problem } from './oracle/graph.js';
+import { OracleOptimizer } from './oracle/optimizers.js';
+import { val } from './oracle/values.js';
 
 /**
  * Issue #11 item 5: no memory growth across 1000 training steps (the backend memory and the step's
@@ -223,5 +227,77 @@ describe('a non-finite loss or gradient stops fit', () => {
       .then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingError);
     expect((err as Error).message).toMatch(/non-finite.*\(epoch 2, batch 1 of 2\)/);
+  });
+});
+
+describe('the optimizer state survives a new step (another backend or input shape)', () => {
+  /** A fully convolutional model (any height and width), compiled with Adam. */
+  function fcn(seed: number): Sequential {
+    setSeed(seed);
+    const m = new Sequential([new Conv2D(3, 3, { padding: 'same', inputShape: [null, null, 2] }), new LeakyReLU({ alpha: 0.2 }), new Conv2D(1, 3, { padding: 'same' })]);
+    m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'mse' });
+    return m;
+  }
+  const r = new Rng(40);
+  const small = { x: tensor(r.uniformF32(2 * 4 * 4 * 2), [2, 4, 4, 2]), y: tensor(r.uniformF32(2 * 16), [2, 4, 4, 1]) };
+  const big = { x: tensor(r.uniformF32(2 * 6 * 5 * 2), [2, 6, 5, 2]), y: tensor(r.uniformF32(2 * 30), [2, 6, 5, 1]) };
+
+  it('switching the backend between steps continues Adam (moments and step count), as one backend would', async () => {
+    await use('js');
+    const twin = fcn(41);
+    for (let i = 0; i < 4; i++) twin.trainOnBatch(small.x, small.y);
+    const m = fcn(41);
+    await use('wasm-simd');
+    m.trainOnBatch(small.x, small.y);
+    m.trainOnBatch(small.x, small.y);
+    await use('js');
+    m.trainOnBatch(small.x, small.y);
+    await use('wasm-simd');
+    m.trainOnBatch(small.x, small.y);
+    const a = m.getWeights();
+    twin.getWeights().forEach((w: Tensor, i: number) => {
+      for (let k = 0; k < w.size; k++) expect(Math.abs(a[i].data[k] - w.data[k]), `weight ${i}[${k}]`).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
+  it('optimizer.applyGradients on another backend continues from the same moments', async () => {
+    const run = async (backends: ('js' | 'wasm-simd')[]) => {
+      const m = fcn(44);
+      const vars = m.trainableWeights;
+      const opt = new Adam({ learningRate: 0.01 });
+      const rg = new Rng(45);
+      for (const b of backends) {
+        await use(b);
+        opt.applyGradients(vars.map((v) => [tensor(rg.normalF32(v.read().size), v.shape), v] as const));
+      }
+      return m.getWeights().map((w: Tensor) => w.data);
+    };
+    const one = await run(['js', 'js', 'js', 'js']);
+    const mixed = await run(['wasm-simd', 'js', 'wasm-simd', 'js']);
+    one.forEach((w, i) => {
+      for (let k = 0; k < w.length; k++) expect(Math.abs(mixed[i][k] - w[k]), `weight ${i}[${k}]`).toBeLessThanOrEqual(1e-6);
+    });
+  });
+
+  it.each(BACKENDS)('alternating input shapes continues Adam (one optimizer, as in Keras): the oracle\'s trajectory on %s', async (backend) => {
+    await use(backend);
+    const chain = buildChain({ input: [4, 4, 2], seed: 43, layers: [{ kind: 'conv2d', filters: 3, kernel: [3, 3], padding: 'same' }, { kind: 'leakyRelu', alpha: 0.2 }, { kind: 'conv2d', filters: 1, kernel: [3, 3], padding: 'same' }] });
+    const m = fcn(43);
+    m.setWeights(chain.model.getWeights());
+    const oracle = new OracleOptimizer({ name: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+    const sets = chain.weighted.map((w) => w.set);
+    const start = m.getWeights().map((w: Tensor) => Float64Array.from(w.data));
+    for (const b of [small, big, small, big]) {
+      const problem: Problem = { graph: chain.graph, xs: [val(b.x.data, b.x.shape)], targets: [Float64Array.from(b.y.data)], loss: [{ name: 'mse' }] };
+      const a = analytic(problem, sets);
+      expect(m.trainOnBatch(b.x, b.y) as number).toBeCloseTo(a.loss, 5);
+      oracle.apply(sets.flatMap((st, i) => st.values.map((w, j) => ({ key: `${i}/${j}`, w, g: a.grads[i][j] }))));
+    }
+    const want = sets.flatMap((st) => st.values);
+    m.getWeights().forEach((w: Tensor, i: number) => {
+      let maxDelta = 0;
+      for (let k = 0; k < w.size; k++) maxDelta = Math.max(maxDelta, Math.abs(want[i][k] - start[i][k]));
+      for (let k = 0; k < w.size; k++) expect(Math.abs(w.data[k] - want[i][k]), `weight ${i}[${k}]`).toBeLessThanOrEqual(1e-3 * maxDelta + 1e-7);
+    });
   });
 });
