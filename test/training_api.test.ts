@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Callback, ConfigError, type Logs, Sequential, SGD, type Tensor, tensor } from '../bindings/index.js';
+import { type Callback, ConfigError, type Logs, Sequential, setSeed, SGD, type Tensor, tensor } from '../bindings/index.js';
 import { buildChain } from './grad/chain.js';
 import { forward, losses } from './grad/oracle/graph.js';
 import { val } from './grad/oracle/values.js';
@@ -142,6 +142,27 @@ describe('fit', () => {
     const h = await m.fit(x, y, { batchSize: 2, epochs: 3, validationData: [v.x, v.y], verbose: 0, callbacks: [{ onEpochEnd: () => { ws.push(m.getWeights()); } }] });
     expect(h.history.val_loss).toHaveLength(3);
     h.history.val_loss.forEach((l, e) => expect(l).toBeCloseTo(handEvaluate(ws[e], v.x, v.y).loss, 5));
+  });
+});
+
+describe('fit shuffling', () => {
+  it.each(BACKENDS)('shuffles with the seeded generator: the same seed replays fit exactly, another seed does not, initialEpoch numbers the epochs on %s', async (backend) => {
+    await use(backend);
+    const { x, y } = data(9, 19);
+    const run = async (seed: number) => {
+      const m = buildChain({ ...spec, seed: 20 }).model;
+      m.compile({ optimizer: new SGD({ learningRate: 0.3 }), loss: 'binary_crossentropy' });
+      setSeed(seed);
+      const h = await m.fit(x, y, { batchSize: 2, epochs: 4, initialEpoch: 1, verbose: 0 });
+      return { h, w: m.getWeights().map((t: Tensor) => Array.from(t.data)) };
+    };
+    const a = await run(5);
+    const b = await run(5);
+    const c = await run(6);
+    expect(a.h.epoch).toEqual([1, 2, 3]);
+    expect(b.h.history.loss).toEqual(a.h.history.loss);
+    expect(b.w).toEqual(a.w);
+    expect(c.w).not.toEqual(a.w);
   });
 });
 

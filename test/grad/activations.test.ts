@@ -39,6 +39,8 @@ for (const [i, name] of ['relu', 'leaky_relu', 'sigmoid', 'elu', 'softmax'].entr
 const LAYERS: [string, LayerSpec][] = [
   ['LeakyReLU() (slope 0.3)', { kind: 'leakyRelu' }],
   ['LeakyReLU(alpha 0.1)', { kind: 'leakyRelu', alpha: 0.1 }],
+  ['LeakyReLU(alpha −0.5) (its gradient needs the input)', { kind: 'leakyRelu', alpha: -0.5 }],
+  ['LeakyReLU(alpha 1.5)', { kind: 'leakyRelu', alpha: 1.5 }],
   ['ReLU()', { kind: 'relu' }],
   ['ReLU(maxValue 6)', { kind: 'relu', maxValue: 6 }],
   ['ReLU(negativeSlope 0.1)', { kind: 'relu', negativeSlope: 0.1 }],
@@ -98,6 +100,7 @@ const kinks: GradCase[] = [
   atKinks("Activation('leaky_relu'): leaky'(0) = 0.2", { kind: 'activation', name: 'leaky_relu' }, [0], 602),
   atKinks("Dense(activation: 'leaky_relu'): leaky'(0) = 0.2", { kind: 'activation', name: 'leaky_relu' }, [0], 603, true),
   atKinks("LeakyReLU(): leaky'(0) = 0.3", { kind: 'leakyRelu' }, [0], 604),
+  atKinks("LeakyReLU(−0.5): −0.5 at 0", { kind: 'leakyRelu', alpha: -0.5 }, [0], 616),
   atKinks("ReLU(negativeSlope 0.1) (tf.nn.leaky_relu): 0.1 at 0", { kind: 'relu', negativeSlope: 0.1 }, [0], 605),
   atKinks("Activation('elu'): elu'(0) = 1", { kind: 'activation', name: 'elu' }, [0], 606),
   atKinks("ELU(alpha 0.5): 0.5 at 0 (tf.where(x > 0, elu, alpha·elu))", { kind: 'elu', alpha: 0.5 }, [0], 607),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, Input, type Layer, Model, Sequential, setSeed, type Tensor } from '../../bindings/index.js';
+import { Dense, Dropout, Input, type Layer, Model, Sequential, setSeed, type Tensor, tensor } from '../../bindings/index.js';
 import { BACKENDS, use } from '../util/backends.js';
 import { Rng } from '../util/rng.js';
 import { buildChain } from './chain.js';
@@ -94,6 +94,39 @@ describe('Dropout with given masks (trainOnBatch dropoutMasks)', () => {
     const got = sgdGradients(built.model, weighted, x, y, 'mse', { dropoutMasks: { l1: masks.get(1)!, l4: masks.get(4)! } });
     expect(got.loss).toBeCloseTo(want.loss, 5);
     expect(compare(got.grads, want.grads)).toEqual([]);
+  });
+});
+
+describe('Dropout with the seeded generator (no masks given)', () => {
+  /** Dense with W = I, b = 0 → Dropout(rate): with x = 1 and y = 0, mse = kept / n / (1 − rate)². */
+  function identityDropout(units: number, rate: number): Sequential {
+    const eye = new Float32Array(units * units);
+    for (let i = 0; i < units; i++) eye[i * units + i] = 1;
+    const m = new Sequential([new Dense(units, { inputDim: units }), new Dropout(rate)]);
+    m.setWeights([tensor(eye, [units, units]), tensor(new Float32Array(units), [units])]);
+    return m;
+  }
+  it.each(BACKENDS)('keeps a 1 − rate fraction, scales by 1/(1 − rate), the backward uses the forward\'s mask, setSeed replays it on %s', async (backend) => {
+    await use(backend);
+    const units = 50;
+    const rows = 200;
+    const rate = 0.3;
+    const m = identityDropout(units, rate);
+    const x = tensor(new Float32Array(rows * units).fill(1), [rows, units]);
+    const y = tensor(new Float32Array(rows * units), [rows, units]);
+    setSeed(77);
+    const a = m.computeGradients(x, y, { loss: 'mse' });
+    const n = rows * units;
+    const kept = a.loss * n * (1 - rate) ** 2;
+    // binomial(n, 0.7): within 5 standard deviations
+    expect(Math.abs(kept / n - (1 - rate))).toBeLessThan(5 * Math.sqrt((rate * (1 - rate)) / n));
+    // dL/db_j = (2/n)·Σ_rows mask/(1 − rate)² for x = 1: Σ_j dL/db_j = 2·loss exactly when the backward reuses the mask
+    const bias = a.gradients[1].data.reduce((s2, v) => s2 + v, 0);
+    expect(Math.abs(bias - 2 * a.loss)).toBeLessThan(1e-5 * 2 * a.loss);
+    setSeed(77);
+    expect(m.computeGradients(x, y, { loss: 'mse' }).loss).toBe(a.loss);
+    setSeed(78);
+    expect(m.computeGradients(x, y, { loss: 'mse' }).loss).not.toBe(a.loss);
   });
 });
 
