@@ -75,7 +75,7 @@ export class TrainStep {
     const mode: ProgramMode = {
       training: true,
       trainable: (l) => trainable.has(l),
-      logits: losses.some((loss) => loss.takesLogits('sigmoid') || loss.takesLogits('softmax')),
+      logits: (i, act) => this.lossFor(i).takesLogits(act),
     };
     const p = new Program(backend, model, inputShapes, limit, label, mode);
     this.program = p;

@@ -151,7 +151,7 @@ function evalBatch(model: Model, c: Compiled, inputs: readonly Tensor[], targets
   const backend = currentBackend();
   const key = `${backend.name}|${model.graph.nodes.length}|${inputs.map((t) => t.shape.slice(1).join('x')).join('|')}`;
   if (!c.evaluation || c.evaluation.key !== key) {
-    const mode: ProgramMode = { training: false, trainable: () => false, logits: c.losses.some((l) => l.takesLogits('sigmoid') || l.takesLogits('softmax')) };
+    const mode: ProgramMode = { training: false, trainable: () => false, logits: (i, act) => c.losses[Math.min(i, c.losses.length - 1)].takesLogits(act) };
     c.evaluation = undefined;
     c.evaluation = { key, program: new Program(backend, model, inputs.map((t) => t.shape.slice(1)), model.memoryLimit, model.label, mode), plan: null };
   }

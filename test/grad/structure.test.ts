@@ -130,16 +130,17 @@ describe('Dropout with the seeded generator (no masks given)', () => {
   });
 });
 
-/** x → a → h; h → b → out1 and h → c → out2: h is read by two layers. */
-function twoReaders(seed: number): { model: Model; layers: Layer[]; graph: OGraph; sets: ParamSet[] } {
+/** x → a → h; h → b → out1 and h → c → out2: h is read by two layers (b ends with a sigmoid if asked). */
+function twoReaders(seed: number, sigmoidB = false): { model: Model; layers: Layer[]; graph: OGraph; sets: ParamSet[] } {
   setSeed(seed);
   const x = Input({ shape: [4] });
   const a = new Dense(6, { activation: 'tanh' });
-  const b = new Dense(3);
+  const b = new Dense(3, { activation: sigmoidB ? 'sigmoid' : 'linear' });
   const c = new Dense(2, { activation: 'sigmoid' });
   const h = a.apply(x);
   const model = new Model({ inputs: x, outputs: [b.apply(h), c.apply(h)] });
   const [pa, pb, pc] = [a, b, c].map((l) => paramsOf(l));
+  const sigmoid = O.activation('sigmoid', { f: (v) => 1 / (1 + Math.exp(-v)), df: (v) => Math.exp(-v) / (1 + Math.exp(-v)) ** 2, kinks: [] });
   const graph: OGraph = {
     inputs: 1,
     nodes: [
@@ -147,14 +148,32 @@ function twoReaders(seed: number): { model: Model; layers: Layer[]; graph: OGrap
       { op: O.activation('tanh', { f: Math.tanh, df: (v) => 1 - Math.tanh(v) ** 2, kinks: [] }), inputs: [1], params: null },
       { op: O.dense(3, true), inputs: [2], params: pb },
       { op: O.dense(2, true), inputs: [2], params: pc },
-      { op: O.activation('sigmoid', { f: (v) => 1 / (1 + Math.exp(-v)), df: (v) => Math.exp(-v) / (1 + Math.exp(-v)) ** 2, kinks: [] }), inputs: [4], params: null },
+      { op: sigmoid, inputs: [4], params: null, logitsOf: 'sigmoid' },
+      ...(sigmoidB ? [{ op: sigmoid, inputs: [3], params: null, logitsOf: 'sigmoid' as const }] : []),
     ],
-    outputs: [3, 5],
+    outputs: [sigmoidB ? 6 : 3, 5],
   };
   return { model, layers: [a, b, c], graph, sets: [pa, pb, pc] };
 }
 
 describe('a value read by two layers', () => {
+  it.each(BACKENDS)('two sigmoid heads, mse on one and binary_crossentropy on the other: the shortcut only where the loss takes logits on %s', async (backend) => {
+    await use(backend);
+    const m = twoReaders(722, true);
+    const r = new Rng(723);
+    const x = t(r.uniformF32(12), [3, 4]);
+    const y1 = t(r.uniformF32(9, 0, 1), [3, 3]);
+    const y2 = t(Float32Array.from({ length: 6 }, () => (r.bool() ? 1 : 0)), [3, 2]);
+    const problem: Problem = { graph: m.graph, xs: [val(x.data, x.shape)], targets: [Float64Array.from(y1.data), Float64Array.from(y2.data)], loss: [{ name: 'mse' }, { name: 'bce' }] };
+    const want = analytic(problem, m.sets);
+    expect(compare(want.grads, finiteDifferences(problem, m.sets), 1e-6)).toEqual([]);
+    const got = sgdGradients(m.model, m.layers, x, [y1, y2], ['mse', 'binary_crossentropy']);
+    expect(got.loss).toBeCloseTo(want.loss, 5);
+    expect(compare(got.grads, want.grads)).toEqual([]);
+    m.model.compile({ optimizer: 'sgd', loss: ['mse', 'binary_crossentropy'] });
+    expect(m.model.evaluate(x, [y1, y2]) as number).toBeCloseTo(want.loss, 5);
+  });
+
   it.each(BACKENDS)('two heads on one hidden value, one loss each: the trunk gets the sum of both heads\' gradients on %s', async (backend) => {
     await use(backend);
     const m = twoReaders(720);
