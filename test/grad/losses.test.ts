@@ -111,3 +111,24 @@ describe('trainOnBatch: the loss before the update and SGD(1)\'s step = −gradi
     });
   }
 });
+
+describe('computeGradients takes each call\'s loss with its options (a cached step kept the first loss of that name)', () => {
+  it.each(BACKENDS)('label smoothing 0.4, none, the name, label smoothing 0.1 on the same model and inputs on %s', async (backend) => {
+    await use(backend);
+    const base: GradCase = { name: 'options', input: [4], batch: 4, seed: 860, layers: head(3, 'sigmoid'), targets: binary, loss: BCE };
+    const variants: [Loss | LossName, LossSpec][] = [
+      [new BinaryCrossentropy({ labelSmoothing: 0.4 }), { name: 'bce', labelSmoothing: 0.4 }],
+      [new BinaryCrossentropy(), { name: 'bce' }],
+      ['binary_crossentropy', { name: 'bce' }],
+      [new BinaryCrossentropy({ labelSmoothing: 0.1 }), { name: 'bce', labelSmoothing: 0.1 }],
+    ];
+    const ref = makeReference(base);
+    for (const [upconv, oracle] of variants) {
+      const want = makeReference({ ...base, loss: L(upconv, oracle) });
+      const got = ref.built.model.computeGradients(ref.x, ref.y, { loss: upconv });
+      expect(got.loss).toBeCloseTo(want.loss, 5);
+      const scale = Math.max(...want.analytic.flat().map(maxAbs));
+      expect(gradMismatch(got.gradients[0].data, want.analytic[0][0], 2e-4, scale)).toBeNull();
+    }
+  });
+});
