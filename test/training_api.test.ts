@@ -208,4 +208,27 @@ describe('evaluate and trainOnBatch numbers', () => {
     const { x, y } = data(4, 18);
     expect(outer.evaluate(x, y) as number).toBeCloseTo(handEvaluate(inner.getWeights(), x, y).loss, 5);
   });
+
+  it.each(BACKENDS)("'accuracy' follows the loss: categorical argmax for categorical_crossentropy, sparse labels for sparse_categorical_crossentropy on %s", async (backend) => {
+    await use(backend);
+    const layers = [{ kind: 'dense' as const, units: 6, activation: 'tanh' }, { kind: 'dense' as const, units: 4, activation: 'softmax' }];
+    const r = new Rng(21);
+    const x = tensor(r.uniformF32(7 * 3), [7, 3]);
+    const cls = Array.from({ length: 7 }, () => r.int(0, 3));
+    const oneHot = new Float32Array(28);
+    cls.forEach((c, i) => { oneHot[i * 4 + c] = 1; });
+    for (const [loss, y] of [['categorical_crossentropy', tensor(oneHot, [7, 4])], ['sparse_categorical_crossentropy', tensor(Float32Array.from(cls), [7, 1])]] as const) {
+      const built = buildChain({ input: [3], layers, seed: 22 });
+      built.model.compile({ optimizer: 'sgd', loss, metrics: ['accuracy'] });
+      const p = forward(built.graph, [val(x.data, x.shape)]).at(-1)!.data;
+      let hits = 0;
+      for (let i = 0; i < 7; i++) {
+        let best = 0;
+        for (let c = 1; c < 4; c++) if (p[i * 4 + c] > p[i * 4 + best]) best = c;
+        hits += best === cls[i] ? 1 : 0;
+      }
+      expect((built.model.evaluate(x, y) as number[])[1]).toBeCloseTo(hits / 7, 6);
+      expect((built.model.trainOnBatch(x, y) as number[])[1]).toBeCloseTo(hits / 7, 6);
+    }
+  });
 });
