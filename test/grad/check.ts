@@ -4,7 +4,7 @@
  * backend `model.computeGradients(x, y, { loss, wrt })` against both.
  */
 import { expect, it } from 'vitest';
-import { type Loss, type LossName, type Tensor, tensor } from '../../bindings/index.js';
+import { getBackend, type Loss, type LossName, type Tensor, tensor } from '../../bindings/index.js';
 import { BACKENDS, use } from '../util/backends.js';
 import { Rng } from '../util/rng.js';
 import { type BuiltChain, buildChain, type ChainOptions } from './chain.js';
@@ -142,6 +142,7 @@ export function itChecksGradients(c: GradCase): void {
   }
   it.each(BACKENDS)('computeGradients matches the oracle on %s', async (backend) => {
     await use(backend);
+    expect(getBackend()).toBe(backend);
     expect(backendProblems(get(), c)).toEqual([]);
   });
 }

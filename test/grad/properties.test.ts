@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dense, Input, LeakyReLU, Model, setSeed, tensor } from '../../bindings/index.js';
+import { Dense, getBackend, Input, LeakyReLU, Model, setSeed, tensor } from '../../bindings/index.js';
 import { type BackendName, use } from '../util/backends.js';
 import { Rng } from '../util/rng.js';
 import { buildChain, type LayerSpec, specOutput } from './chain.js';
@@ -86,6 +86,7 @@ function note(cov: Coverage, layers: LayerSpec[]): void {
 /** Gradients of every variable on one backend, by variable name. */
 async function gradientsOn(backend: BackendName, built: ReturnType<typeof buildChain>, x: ReturnType<typeof tensor>, y: ReturnType<typeof tensor>) {
   await use(backend);
+  expect(getBackend()).toBe(backend); // the comparison is between two different builds
   const r = built.model.computeGradients(x, y, { loss: 'mse' });
   return { loss: r.loss, grads: new Map(r.variables.map((v, k) => [v.name, r.gradients[k].data])) };
 }
@@ -160,6 +161,7 @@ describe('backends agree on a skip connection', () => {
       const layers = [trunk, a, b, skip];
       const on = async (backend: BackendName) => {
         await use(backend);
+        expect(getBackend()).toBe(backend);
         return sgdGradients(model, layers, xs, [y1, y2], ['mse', 'binary_crossentropy']);
       };
       const ga = await on('wasm-simd');
