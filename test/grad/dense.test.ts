@@ -25,6 +25,7 @@ cases.push(
   { name: 'three layers 3 → 17 → 1 → 5', input: [3], batch: 3, seed: 7, layers: [{ kind: 'dense', units: 17 }, { kind: 'dense', units: 1 }, { kind: 'dense', units: 5 }] },
   { name: 'wide inputs 67 → 1 and 67 → 2 (few-output kernels)', input: [9], batch: 3, seed: 20, layers: [{ kind: 'dense', units: 67 }, { kind: 'dense', units: 2 }, { kind: 'dense', units: 1 }] },
   { name: '9 → 37 → 11 (8-wide panel tails both ways)', input: [9], batch: 3, seed: 21, layers: [{ kind: 'dense', units: 37 }, { kind: 'dense', units: 11 }] },
+  { name: 'a frozen layer in the middle passes the gradient through: 4 → 5 → 8 (trainable false) → 3', input: [4], batch: 3, seed: 9, layers: [{ kind: 'dense', units: 5 }, { kind: 'dense', units: 8, trainable: false, activation: 'tanh' }, { kind: 'dense', units: 3 }] },
   { name: 'frozen first layer (trainable false) 4 → 8 → 3', input: [4], batch: 3, seed: 8, layers: [{ kind: 'dense', units: 8, trainable: false }, { kind: 'dense', units: 3 }] },
 );
 
