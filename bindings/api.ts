@@ -18,6 +18,12 @@ export { Activation } from './layers/activation.js';
 export { Dropout } from './layers/dropout.js';
 export { resetNames } from './layers/naming.js';
 export { setSeed } from './random.js';
+export { mulberry32 } from './random.js';
+export { sampleLatents, type SampleLatentsOptions } from './image/latents.js';
+export { imageGrid, type ImageGridOptions } from './image/grid.js';
+export { toImageData, type ImageDataLike, type ToImageOptions } from './image/to_image.js';
+export { toPNG } from './image/to_image.js';
+export type { ImageRange } from './image/range.js';
 export {
   UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError,
 } from './errors.js';
