@@ -7,6 +7,9 @@
 //     node-esm            node (ESM, import 'upconv' → "import" → dist/index.js)
 //     node-esm-relaxed    the same with --experimental-wasm-relaxed-simd (reference for the relaxed build)
 //     node-cjs            node (CommonJS, require('upconv') → "require" → dist/index.cjs)
+//     node-io-esm         node, import 'upconv/io' alone (→ dist/io.js): loadModel + predict with no
+//                         init(), then import 'upconv': the same core (instanceof, tensor(), errors, backend)
+//     node-io-cjs         the same with require('upconv/io') (→ dist/io.cjs), then require('upconv')
 //     deno                node_modules/.bin/deno (→ "deno" → dist/index.js)
 //     bun                 node_modules/.bin/bun (→ "bun" → dist/index.js)
 //     chromium-esbuild    /usr/bin/chromium via playwright-core, page bundled by esbuild (→ "browser" → dist/browser.js)
@@ -745,6 +748,34 @@ for (const [name, fn] of runtimes) {
   report(name, problems.length === 0,
     `${result.runtime} · ${entry}${result.bundler ? ` (${result.bundler})` : ''} · init() → ${picked}${ms !== undefined ? ` (${ms} ms incl. first predict)` : ''} · ${secs}s`,
     [cells.join('  '), ...notes, ...problems.map((p) => `✗ ${p}`)]);
+}
+
+/**
+ * upconv/io loaded first and alone in a fresh Node process (ESM and CommonJS): loadModel then
+ * predict with no init(); then the core entry, which must be the same core (instanceof, tensor(),
+ * error classes, backend state).
+ */
+async function ioAlone(fixture) {
+  const made = await run(process.execPath, ['make-tiny.mjs'], { cwd: project, timeoutMs: 60_000 });
+  if (made.code !== 0) throw new Error(`make-tiny.mjs failed:\n${tail(made.stderr || made.stdout)}`);
+  const r = await run(process.execPath, [fixture], { cwd: project, timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`node ${fixture} exited with ${r.code}:\n${tail(r.stderr || r.stdout)}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('UPCONV_IO '));
+  if (!line) throw new Error(`no UPCONV_IO line:\n${tail(r.stdout + r.stderr)}`);
+  return JSON.parse(line.slice('UPCONV_IO '.length));
+}
+
+for (const [name, fixture] of [['node-io-esm', 'node-io-esm.mjs'], ['node-io-cjs', 'node-io-cjs.cjs']]) {
+  if (!wanted(name)) continue;
+  const started = Date.now();
+  try {
+    const { entry, checks } = await withTimeout(ioAlone(fixture), 120_000, name);
+    const failedChecks = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
+    report(name, failedChecks.length === 0, `node ${process.version} · ${String(entry).replace(/^.*node_modules\//, '')} alone, then the core · ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      [Object.keys(checks).map((k) => `${checks[k] ? '✓' : '✗'} ${k}`).join('; ')]);
+  } catch (e) {
+    report(name, false, tail(e.message, 3000));
+  }
 }
 
 /** The declarations, as consumers' TypeScript finds them through "exports" (type-checked only). */
