@@ -2,7 +2,8 @@
 /** `upconv summary`, `bench` and `convert`. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getBackend, init, setBackend } from '../backend/select.js';
+import { getBackend, setBackend } from '../backend/select.js';
+import { useBackend } from './backend.js';
 import { sampleLatents } from '../image/latents.js';
 import { loadModel, saveModel } from '../io/index.js';
 import type { CliIO } from './io.js';
@@ -29,9 +30,7 @@ export async function bench(p: Parsed, io: CliIO): Promise<number> {
   if (batches.some((b) => !Number.isInteger(b) || b < 1 || b > 4096)) throw new UsageError(`--batch must be a list of integers from 1 to 4096, got '${strOption(p, 'batch', '')}'`);
   const runs = intOption(p, 'runs', 20, 1, 100_000);
   const seed = intOption(p, 'seed', 1, -(2 ** 31), 2 ** 32 - 1);
-  const which = strOption(p, 'backend', 'wasm');
-  if (!['wasm', 'js', 'both'].includes(which)) throw new UsageError(`--backend must be wasm, js or both, got '${which}'`);
-  await init();
+  const which = await useBackend(p, true);
   const t0 = now();
   const model = await loadModel(file);
   const loadMs = now() - t0;

@@ -62,7 +62,7 @@ export async function generate(p: Parsed, io: CliIO): Promise<number> {
   };
   const background = intOption(p, 'background', 128, 0, 255);
   const batch = intOption(p, 'batch', 64, 1, 100_000);
-  await useBackend(strOption(p, 'backend', 'wasm'));
+  await useBackend(p);
   const model = await loadModel(file);
   const inShape = model.inputShape!.slice(1) as number[];
   const outShape = model.outputShape!.slice(1) as number[];

@@ -99,13 +99,15 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
 /**
- * Node 20 runs relaxed SIMD only behind a V8 flag: for the commands that predict, start this
- * program again once with the flag (the child inherits stdio; its exit status is ours). Later
- * Node versions validate relaxed SIMD without it.
+ * Node 20 runs relaxed SIMD only behind a V8 flag: when `--wasm relaxed-simd` asks for it, start
+ * this program again once with the flag (the child inherits stdio; its exit status is ours). Later
+ * Node versions validate relaxed SIMD without it. Not the default: on the shared generators it is
+ * faster for some and slower for others (docs/cli.md).
  */
 function respawnWithRelaxedSimd(argv: readonly string[]): boolean {
-  const command = argv.find((a) => !a.startsWith('-'));
-  if (command !== 'generate' && command !== 'bench') return false;
+  const i = argv.findIndex((a) => a === '--wasm' || a.startsWith('--wasm='));
+  const wanted = i < 0 ? null : argv[i].includes('=') ? argv[i].slice('--wasm='.length) : argv[i + 1];
+  if (wanted !== 'relaxed-simd') return false;
   if (process.env.UPCONV_NO_RESPAWN || process.execArgv.includes(RELAXED_FLAG)) return false;
   if (process.versions.node.split('.')[0] !== '20' || supportedFlavours().includes('wasm-relaxed-simd')) return false;
   const child = spawn(process.execPath, [...process.execArgv, RELAXED_FLAG, process.argv[1], ...argv], {

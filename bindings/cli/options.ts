@@ -46,13 +46,13 @@ bench options:
 
 common options:
   --backend B      wasm (default), js (plain TypeScript reference); bench also takes both
+  --wasm W         the WebAssembly build: auto (default: the best this engine validates),
+                   relaxed-simd, simd, scalar. On Node 20, relaxed-simd starts the CLI again once
+                   with --experimental-wasm-relaxed-simd (compare with bench --wasm simd)
   -h, --help       this text;  -v, --version   the version
-
-On Node 20, generate and bench run the relaxed-SIMD build: the CLI starts itself again once with
---experimental-wasm-relaxed-simd (UPCONV_NO_RESPAWN=1 keeps it in one process).
 `;
 
-const VALUE_OPTIONS = ['count', 'seed', 'latent', 'out', 'range', 'cols', 'scale', 'padding', 'background', 'batch', 'runs', 'backend'] as const;
+const VALUE_OPTIONS = ['count', 'seed', 'latent', 'out', 'range', 'cols', 'scale', 'padding', 'background', 'batch', 'runs', 'backend', 'wasm'] as const;
 const FLAG_OPTIONS = ['progress', 'no-progress', 'help', 'version'] as const;
 const SHORT: Readonly<Record<string, string>> = { help: 'h', version: 'v' };
 
@@ -124,11 +124,19 @@ export function strOption(p: Parsed, key: string, fallback: string): string {
   return typeof v === 'string' ? v : fallback;
 }
 
-/** Refuses options `command` does not take (every command takes --help, --version, --backend). */
+/** Refuses options `command` does not take (every command takes --help, --version, --backend, --wasm). */
 export function allowOnly(p: Parsed, command: string, keys: readonly string[]): void {
   for (const k of p.options.keys()) {
-    if (!keys.includes(k) && !['help', 'version', 'backend'].includes(k)) throw new UsageError(`${command} does not take --${k}`);
+    if (!keys.includes(k) && !['help', 'version', 'backend', 'wasm'].includes(k)) throw new UsageError(`${command} does not take --${k}`);
   }
+}
+
+/** --wasm: which WebAssembly build init() loads (auto: the best this engine validates). */
+export function wasmOption(p: Parsed): 'relaxed-simd' | 'simd' | 'scalar' | undefined {
+  const v = strOption(p, 'wasm', 'auto');
+  if (v === 'auto') return undefined;
+  if (v === 'relaxed-simd' || v === 'simd' || v === 'scalar') return v;
+  throw new UsageError(`--wasm must be auto, relaxed-simd, simd or scalar, got '${v}'`);
 }
 
 /** The model file argument. */

@@ -212,6 +212,7 @@ describe('errors and usage', () => {
       [['generate', TANH, '--latent', 'cauchy'], /--latent must be normal or uniform, got 'cauchy'/],
       [['generate', TANH, '--range', 'wide', '--out', join(tmp, 'w.png')], /--range must be auto, tanh, sigmoid, minmax or LO,HI/],
       [['bench', TANH, '--backend', 'gpu'], /--backend must be wasm, js or both, got 'gpu'/],
+      [['bench', TANH, '--wasm', 'sse'], /--wasm must be auto, relaxed-simd, simd or scalar, got 'sse'/],
     ] as const) {
       const r = await run(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
@@ -229,6 +230,16 @@ describe('errors and usage', () => {
     expect(h.out).toMatch(/^Usage: upconv <command>/);
     const v = await run('--version');
     expect(v.out).toBe(`upconv ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
+  });
+
+  it('--wasm picks the build: simd and scalar in-process; relaxed-simd on Node 20 by starting again with the flag', () => {
+    const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
+    for (const build of ['simd', 'scalar', 'relaxed-simd']) {
+      // a plain node (no --experimental-wasm-relaxed-simd in execArgv), as a user runs the command
+      const r = spawnSync(process.execPath, [cli, 'bench', TANH, '--batch', '1', '--runs', '1', '--wasm', build], { encoding: 'utf8', env: { ...process.env, UPCONV_NO_RESPAWN: '' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^wasm-${build}\\s+1\\s`, 'm'));
+    }
   });
 
   it('the built program runs under node and exits with the status main returns', () => {
