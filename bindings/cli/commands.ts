@@ -34,7 +34,8 @@ export async function bench(p: Parsed, io: CliIO): Promise<number> {
   const t0 = now();
   const model = await loadModel(file);
   const loadMs = now() - t0;
-  const inShape = model.inputShape!.slice(1) as number[];
+  if (!model.inputShape || model.inputs.length !== 1) throw new UsageError(`bench needs a model with one input; this one has ${model.inputs.length}`);
+  const inShape = model.inputShape.slice(1) as number[];
   io.stdout(`${file}: ${model.countParams().toLocaleString('en-US')} parameters, input (None, ${inShape.join(', ')}), output (None, ${model.outputShape!.slice(1).join(', ')}); loaded in ${loadMs.toFixed(1)} ms\n`);
   io.stdout(`${'backend'.padEnd(18)}${'batch'.padStart(6)}${'first ms'.padStart(11)}${'median ms'.padStart(11)}${'min ms'.padStart(9)}${'samples/s'.padStart(11)}\n`);
   for (const backend of which === 'both' ? ['wasm', 'js'] as const : [which as 'wasm' | 'js']) {

@@ -7,7 +7,7 @@ import { sampleLatents } from '../image/latents.js';
 import { sampleLayout } from '../image/layout.js';
 import { toPNG } from '../image/to_image.js';
 import { loadModel } from '../io/index.js';
-import { tensor } from '../tensor.js';
+import { type Tensor, tensor } from '../tensor.js';
 import type { CliIO } from './io.js';
 import { gridSize, parseRange } from './images.js';
 import { allowOnly, intOption, modelArg, type Parsed, strOption, UsageError } from './options.js';
@@ -64,8 +64,12 @@ export async function generate(p: Parsed, io: CliIO): Promise<number> {
   const batch = intOption(p, 'batch', 64, 1, 100_000);
   await useBackend(p);
   const model = await loadModel(file);
-  const inShape = model.inputShape!.slice(1) as number[];
-  const outShape = model.outputShape!.slice(1) as number[];
+  if (!model.inputShape || !model.outputShape || model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new UsageError(`generate needs a generator with one input and one output; this model has ${model.inputs.length} and ${model.outputs.length}`);
+  }
+  const inShape = model.inputShape.slice(1) as number[];
+  const outShape = model.outputShape.slice(1) as number[];
+  if (inShape.some((d) => d === null) || outShape.some((d) => d === null)) throw new UsageError(`generate needs fixed input and output shapes, got (None, ${inShape.join(', ')}) → (None, ${outShape.join(', ')})`);
   const layout = sampleLayout(outShape);
   if (!layout) throw new UsageError(`cannot draw samples of shape (${outShape.join(', ')}): expected (H, W, 1-4), (H, W) or a flat square`);
   const rangeSpec = parseRange(strOption(p, 'range', 'auto'), model.layers);
@@ -80,7 +84,7 @@ export async function generate(p: Parsed, io: CliIO): Promise<number> {
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const x = tensor(z.subarray(start * latentSize, (start + n) * latentSize), [n, ...inShape]);
-    samples.set(model.predict(x).data, start * sampleSize);
+    samples.set((model.predict(x) as Tensor).data, start * sampleSize);
     tick(start + n);
   }
   let range: { lo: number; hi: number };
