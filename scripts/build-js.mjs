@@ -11,7 +11,7 @@
 //   dist/cli.js                    the `upconv` command (Node)
 //   dist/chunk-*.js                the shared code
 // CommonJS, one bundle behind both entries (so require('upconv') and require('upconv/io') share it):
-//   dist/upconv.cjs                the core and upconv/io (Node only: not minified)
+//   dist/upconv.cjs                the core and upconv/io (Node only: not minified, no source map)
 //   dist/index.cjs, dist/io.cjs    require('upconv') / require('upconv/io'): one line each
 //
 // Readable errors within the size budget (scripts/size.mjs): minified, but every class and
@@ -81,8 +81,9 @@ await build({
   chunkNames: 'chunk-[hash]',
   plugins: [deflateOnly],
 });
-// Node only (no size budget): not minified, so stack frames name the classes too
-await build({ ...common, minify: false, minifySyntax: true, entryPoints: ['bindings/entry/cjs.ts'], outfile: 'dist/upconv.cjs', format: 'cjs' });
+// Node only (no size budget): not minified, so stack frames name the classes and point at
+// readable code without a source map (a map would double the tarball: it carries the inlined builds)
+await build({ ...common, minify: false, minifySyntax: true, sourcemap: false, entryPoints: ['bindings/entry/cjs.ts'], outfile: 'dist/upconv.cjs', format: 'cjs' });
 const shim = (part, what) => `'use strict';\n// ${what}: the shared CommonJS bundle (dist/upconv.cjs), one core for require('upconv') and require('upconv/io')\nmodule.exports = require('./upconv.cjs').${part};\n`;
 await writeFile('dist/index.cjs', shim('core', "require('upconv')"));
 await writeFile('dist/io.cjs', shim('io', "require('upconv/io')"));
