@@ -38,6 +38,10 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 
 let passed = 0;
 let failed = 0;
+/** What a skip tag's "needs X" means, for the closing line. */
+const WHY = new Map([
+  ['../shared', '../shared, the read-only test data (conformance cases, trained models) that is not beside this clone'],
+]);
 /** reason → { count, where: Set } */
 const skipped = new Map();
 function skip(reason, where, n = 1) {
@@ -62,7 +66,7 @@ try {
     for (const a of file.assertionResults) {
       if (!['skipped', 'pending', 'todo'].includes(a.status)) continue;
       const tag = /\[skipped: needs (.+?)\]/.exec([...a.ancestorTitles, a.title].join(' '));
-      skip(tag ? `need ${tag[1]}` : 'are marked skip or todo in the test file', where);
+      skip(tag ? `need ${WHY.get(tag[1]) ?? tag[1]}` : 'are marked skip or todo in the test file', where);
     }
   }
 } catch {
