@@ -15,3 +15,8 @@ export function heapBase(): usize {
 export function flavour(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
 }
+export {
+  igemmWeightGrad, columnSum, activationGrad, softmaxGrad, reluClipGrad, resizeNearestGrad, resizeBilinearGrad,
+  channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask,
+} from "./grad";
+export { adamUpdate, sgdUpdate, rmspropUpdate } from "./optim";

@@ -33,5 +33,13 @@ export { toImageData, type ImageDataLike, type ToImageOptions } from './image/to
 export { toPNG } from './image/to_image.js';
 export type { ImageRange } from './image/range.js';
 export {
-  UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError,
+  UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError, TrainingError,
 } from './errors.js';
+export { CustomLayer, type CustomCall, type CustomWeight } from './layers/custom_layer.js';
+export type { ActivationArg } from './layers/activation_arg.js';
+export { Optimizer, Adam, SGD, RMSprop, type AdamOptions, type SGDOptions, type RMSpropOptions } from './train/optimizers.js';
+export { Loss, BinaryCrossentropy, type BinaryCrossentropyOptions, type LossName } from './train/losses.js';
+export type { MetricName } from './train/metrics.js';
+export type { CompileOptions, FitOptions, EvaluateOptions, History, Callback, Logs, TrainOnBatchOptions } from './train/trainer.js';
+export { Variable } from './train/variables.js';
+export type { GradientOptions, Gradients } from './train/gradients.js';

@@ -2,6 +2,7 @@ import type { Backend, KernelMemory, Kernels } from './kernels.js';
 import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
+import { trainKernels } from './reference/train.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -32,7 +33,7 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
   };
-  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v) };
+  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v) };
 }
 
 export const referenceBackend: Backend = {

@@ -1,14 +1,18 @@
-import { type ActivationName, type ActivationSpec, resolveActivation } from '../activations.js';
+import { type ActivationSpec, resolveActivation } from '../activations.js';
+import type { CallArgs } from './node.js';
 import { bool, channelsLast, checkKeys, oneOf, optionsOf, pair, positiveInt } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { type Padding, type Shape, shapeString } from '../shape_rules.js';
+import type { Op } from '../ops/op.js';
+import { type ActivationArg, activationConfig, type ResolvedActivation, resolveActivationArg, withActivationLayer } from './activation_arg.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 
 export interface ConvOptions extends LayerOptions {
   strides?: number | readonly [number, number];
   padding?: Padding;
   dilationRate?: number | readonly [number, number];
-  activation?: ActivationName | null;
+  /** An activation name, or a weightless activation layer (LeakyReLU, ReLU, ELU, Softmax). */
+  activation?: ActivationArg;
   useBias?: boolean;
   dataFormat?: 'channels_last' | null;
   /** Keras's own kwarg names, accepted for symmetry with the positional form. */
@@ -25,6 +29,7 @@ export abstract class BaseConv extends Layer {
   readonly dilationRate: [number, number];
   /** @internal */
   readonly activation: ActivationSpec;
+  private readonly act: ResolvedActivation;
   readonly useBias: boolean;
 
   protected constructor(className: string, filters: number, kernelSize: number | readonly [number, number] | undefined,
@@ -42,8 +47,25 @@ export abstract class BaseConv extends Layer {
     if (Math.max(this.strides[0], this.strides[1]) > 1 && Math.max(this.dilationRate[0], this.dilationRate[1]) > 1) {
       throw new ConfigError(`${this.label}: strides > 1 together with dilationRate > 1 is not supported (Keras rejects it): strides [${this.strides}], dilationRate [${this.dilationRate}]`);
     }
-    this.activation = resolveActivation(o.activation, this.label);
+    this.act = resolveActivationArg(o.activation, this.label);
+    this.activation = this.act.spec;
     this.useBias = o.useBias === undefined ? true : bool(o.useBias, 'useBias', this.label);
+  }
+
+  /** @internal */
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    const n = this.act.layer ? null : this.activation.name;
+    return n === 'sigmoid' || n === 'softmax' ? n : null;
+  }
+
+  /** The activation a call computes (linear when the loss takes the logits). */
+  protected activationFor(call: CallArgs): ActivationSpec {
+    return call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
+  }
+
+  /** The host op followed by an activation layer, if the activation is one. */
+  protected withActivation(op: Op, output: readonly number[]): Op {
+    return withActivationLayer(op, this.act.layer, output);
   }
 
   protected checkRank(inputShape: Shape): void {
@@ -69,7 +91,7 @@ export abstract class BaseConv extends Layer {
       padding: this.padding,
       data_format: 'channels_last',
       dilation_rate: [...this.dilationRate],
-      activation: this.activation.name,
+      activation: activationConfig(this.act),
       use_bias: this.useBias,
       kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
       bias_initializer: { class_name: 'Zeros', config: {} },

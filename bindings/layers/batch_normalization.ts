@@ -2,6 +2,7 @@ import { bool, checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { CallArgs } from './node.js';
 import type { Op } from '../ops/op.js';
+import { BatchNormTrainOp } from '../ops/batch_norm_train.js';
 import { BatchNormInferenceOp } from '../ops/scale_shift.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
@@ -63,11 +64,14 @@ export class BatchNormalization extends Layer {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][], _output: readonly number[], _call: CallArgs): Op {
+  operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs): Op {
     const x = inputs[0];
     let count = 1;
     for (const d of x) count *= d;
-    return new BatchNormInferenceOp(this.name, { count, channels: x[x.length - 1], epsilon: this.epsilon, center: this.center, scale: this.scale });
+    const p = { count, channels: x[x.length - 1], epsilon: this.epsilon, center: this.center, scale: this.scale };
+    // Keras: batch statistics iff training and the layer is trainable (flags as at compile)
+    if (call.training && !call.frozen && call.frozen !== undefined) return new BatchNormTrainOp(this.name, { ...p, momentum: this.momentum });
+    return new BatchNormInferenceOp(this.name, p);
   }
 
   getConfig(): Record<string, unknown> {

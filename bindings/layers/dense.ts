@@ -1,13 +1,16 @@
-import { type ActivationName, type ActivationSpec, resolveActivation } from '../activations.js';
+import { type ActivationSpec, resolveActivation } from '../activations.js';
+import type { CallArgs } from './node.js';
 import { bool, checkKeys, optionsOf, positiveInt } from '../args.js';
 import { ShapeError } from '../errors.js';
 import { DenseOp } from '../ops/dense.js';
 import type { Op } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
+import { type ActivationArg, activationConfig, type ResolvedActivation, resolveActivationArg, withActivationLayer } from './activation_arg.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
 
 export interface DenseOptions extends LayerOptions {
-  activation?: ActivationName | null;
+  /** An activation name, or a weightless activation layer (LeakyReLU, ReLU, ELU, Softmax). */
+  activation?: ActivationArg;
   useBias?: boolean;
   /** Keras's own kwarg name, accepted for symmetry with the positional form. */
   units?: number;
@@ -18,6 +21,7 @@ export class Dense extends Layer {
   readonly units: number;
   /** @internal */
   readonly activation: ActivationSpec;
+  private readonly act: ResolvedActivation;
   readonly useBias: boolean;
 
   constructor(units: number, options?: DenseOptions) {
@@ -25,7 +29,8 @@ export class Dense extends Layer {
     super('Dense', o);
     checkKeys(o, [...COMMON_OPTIONS, 'activation', 'useBias', 'units'], this.label);
     this.units = positiveInt(units ?? o.units, 'units', this.label);
-    this.activation = resolveActivation(o.activation, this.label);
+    this.act = resolveActivationArg(o.activation, this.label);
+    this.activation = this.act.spec;
     this.useBias = o.useBias === undefined ? true : bool(o.useBias, 'useBias', this.label);
   }
 
@@ -44,18 +49,26 @@ export class Dense extends Layer {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][]): Op {
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    const n = this.act.layer ? null : this.activation.name;
+    return n === 'sigmoid' || n === 'softmax' ? n : null;
+  }
+
+  /** @internal */
+  operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs = {}): Op {
     const x = inputs[0];
     let rows = 1;
     for (let i = 0; i < x.length - 1; i++) rows *= x[i];
-    return new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation: this.activation });
+    const activation = call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
+    const op = new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation });
+    return withActivationLayer(op, this.act.layer, [...x.slice(0, -1), this.units]);
   }
 
   getConfig(): Record<string, unknown> {
     return {
       ...this.baseConfig(),
       units: this.units,
-      activation: this.activation.name,
+      activation: activationConfig(this.act),
       use_bias: this.useBias,
       kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
       bias_initializer: { class_name: 'Zeros', config: {} },

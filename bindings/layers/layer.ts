@@ -149,6 +149,11 @@ export abstract class Layer {
     return [];
   }
 
+  /** @internal The activation this layer's output ends with, when the loss may take its logits instead. */
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    return null;
+  }
+
   /** @internal The operator that runs one call, for concrete sample shapes. */
   operator(_inputs: readonly number[][], _output: readonly number[], _call: CallArgs): Op {
     return new IdentityOp(this.name);
@@ -216,12 +221,12 @@ export abstract class Layer {
    * first call; a failed call changes nothing.
    */
   apply(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor {
-    const out = this.call(inputs, args);
+    const out = this.connect(inputs, args);
     return out[0];
   }
 
-  /** @internal apply() for any number of outputs (models return several). */
-  call(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor[] {
+  /** @internal apply() for any number of outputs (models return several): adds a node. */
+  connect(inputs: KerasTensor | readonly KerasTensor[], args: CallArgs = {}): KerasTensor[] {
     const listCall = Array.isArray(inputs);
     const list: readonly KerasTensor[] = listCall ? (inputs as readonly KerasTensor[]) : [inputs as KerasTensor];
     if (!list.length) throw new ConfigError(`${this.label}: apply() needs at least one input tensor`);
@@ -256,6 +261,11 @@ export abstract class Layer {
   weightArrays(): readonly Float32Array[] {
     this.values ??= this.initialValues();
     return this.values;
+  }
+
+  /** @internal The weight arrays were changed in place (a training step): plans re-pack. */
+  touchWeights(): void {
+    this.weightsVersion++;
   }
 
   /** @internal Replaces the weights with checked arrays of the specs' sizes. */

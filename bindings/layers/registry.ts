@@ -36,7 +36,7 @@ const IGNORED = new Set([
   'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer',
   'kernel_constraint', 'bias_constraint', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer',
   'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint',
-  'momentum', 'seed', 'noise_shape', 'synchronized', 'fused', 'virtual_batch_size', 'adjustment', 'renorm_clipping',
+  'seed', 'noise_shape', 'synchronized', 'fused', 'virtual_batch_size', 'adjustment', 'renorm_clipping',
   'renorm_momentum', 'lora_alpha', 'input_dtype', 'autocast', 'build_config', 'optional', 'registered_name', 'module',
 ]);
 
@@ -97,8 +97,9 @@ add('ReLU', ['max_value', 'negative_slope', 'threshold'], (c) => new ReLU(define
 add('ELU', ['alpha'], (c) => new ELU(defined({ ...common(c), alpha: c.alpha as number })));
 add('Softmax', ['axis'], (c) => new Softmax(defined({ ...common(c), axis: c.axis as number })));
 add('UpSampling2D', ['size', 'interpolation'], (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as 'nearest' })));
-add('BatchNormalization', ['axis', 'epsilon', 'center', 'scale'], (c) => new BatchNormalization(defined({
+add('BatchNormalization', ['axis', 'epsilon', 'center', 'scale', 'momentum'], (c) => new BatchNormalization(defined({
   ...common(c), axis: c.axis as number, epsilon: c.epsilon as number, center: c.center as boolean, scale: c.scale as boolean,
+  momentum: c.momentum as number,
 })));
 add('Conv2D', ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias'], (c) => new Conv2D(c.filters as number, c.kernel_size as [number, number], defined({
   ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],

@@ -11,6 +11,7 @@ import { InputLayer } from '../layers/input_layer.js';
 import { deferInitialWeights, type Layer } from '../layers/layer.js';
 import { snakeCase } from '../layers/naming.js';
 import type { KerasTensor } from '../layers/node.js';
+import { resolveActivationArg } from '../layers/activation_arg.js';
 import { checkLayerEntry, dtypeName, layerFromEntry } from '../layers/registry.js';
 import {
   isObject, isStandaloneKeras2, kerasMajor, type NodeSpec, readEndpoints, readNode, type TensorRef, unwrapModelConfig,
@@ -80,11 +81,23 @@ function leafEntry(layer: Config, where: string, ctx: Ctx): Config | null {
     let act = config.activation;
     if (isObject(act) && typeof act.config === 'string' && (act.class_name === 'function' || act.module === 'keras.activations')) act = act.config;
     if (act === 'hard_sigmoid' && ctx.major !== null && ctx.major < 3) act = KERAS2_HARD_SIGMOID;
-    try {
-      resolveActivation(act, label);
-      config.activation = act;
-    } catch (e) {
-      problems.push((e as Error).message);
+    if (isObject(act) && typeof act.class_name === 'string' && isObject(act.config)) {
+      // Keras 3: a serialized layer (LeakyReLU, ReLU, …) applied as the activation
+      const inner = leafEntry({ class_name: act.class_name, config: act.config }, `${label}: its activation`, ctx);
+      if (inner) {
+        try {
+          config.activation = resolveActivationArg(layerFromEntry(inner, `${label}: its activation`), label).layer;
+        } catch (e) {
+          problems.push(problemOf(e));
+        }
+      }
+    } else {
+      try {
+        resolveActivation(act, label);
+        config.activation = act;
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
     }
   }
   if (problems.length) {
@@ -294,7 +307,7 @@ function readFunctional(cfg: unknown, name: string | undefined, where: string, v
         const inputs = spec.refs.map(tensorOf);
         if (inputs.some((t) => t === null)) break;
         try {
-          layer.call(spec.listCall ? (inputs as KerasTensor[]) : inputs[0]!, { training: spec.training, kwargs: spec.kwargs });
+          layer.connect(spec.listCall ? (inputs as KerasTensor[]) : inputs[0]!, { training: spec.training, kwargs: spec.kwargs });
         } catch (e) {
           ctx.problems.push(`${where}: calling ${layer.label} on ${spec.refs.map(missing).join(', ')}: ${problemOf(e)}`);
           return null;

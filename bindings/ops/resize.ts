@@ -1,5 +1,5 @@
 import { bilinearTap } from '../shape_rules.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface ResizeParams {
   readonly inH: number;
@@ -21,6 +21,17 @@ export class ResizeNearestOp extends Op {
     const out = ctx.output;
     const n = ctx.batch;
     return [() => k.resizeNearest(x, out, n, inH, inW, channels, size[0], size[1])];
+  }
+
+  /** dx = the sum of each input pixel's fh·fw copies. */
+  backward(ctx: BackwardContext): Step[] {
+    if (ctx.dInputs[0] < 0) return [];
+    const { inH, inW, channels, size } = this.p;
+    const k = ctx.kernels;
+    const dy = ctx.dOutput;
+    const dx = ctx.dInputs[0];
+    const n = ctx.batch;
+    return [() => k.resizeNearestGrad(dy, dx, n, inH, inW, channels, size[0], size[1])];
   }
 }
 
@@ -65,5 +76,19 @@ export class ResizeBilinearOp extends Op {
     const out = ctx.output;
     const n = ctx.batch;
     return [() => k.resizeBilinear(x, out, n, inH, inW, channels, outH, outW, yTab, xTab)];
+  }
+
+  /** The adjoint of the two-tap lerps, scattered with the same tap tables. */
+  backward(ctx: BackwardContext): Step[] {
+    if (ctx.dInputs[0] < 0) return [];
+    const { inH, inW, channels } = this.p;
+    const { outH, outW } = this;
+    const yTab = ctx.statics;
+    const xTab = ctx.statics + TAP_BYTES * outH;
+    const k = ctx.kernels;
+    const dy = ctx.dOutput;
+    const dx = ctx.dInputs[0];
+    const n = ctx.batch;
+    return [() => k.resizeBilinearGrad(dy, dx, n, inH, inW, channels, outH, outW, yTab, xTab)];
   }
 }
