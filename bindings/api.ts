@@ -39,6 +39,7 @@ export { CustomLayer, type CustomCall, type CustomWeight } from './layers/custom
 export type { ActivationArg } from './layers/activation_arg.js';
 export { Optimizer, Adam, SGD, RMSprop, type AdamOptions, type SGDOptions, type RMSpropOptions } from './train/optimizers.js';
 export { Loss, BinaryCrossentropy, type BinaryCrossentropyOptions, type LossName } from './train/losses.js';
+export type { OutputActivation } from './train/losses.js';
 export type { MetricName } from './train/metrics.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, History, Callback, Logs, TrainOnBatchOptions } from './train/trainer.js';
 export { Variable } from './train/variables.js';
