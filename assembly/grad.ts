@@ -3,26 +3,42 @@
 import { Act } from "./activations";
 import { madd } from "./simd";
 
+/** Rows of the reduction per block: a block's input rows and output-gradient rows stay in L1/L2. */
+const MB = 64;
+
 /**
  * igemmWeightGrad: dW[tap t][k][n] += Σ_m in[m·T+t][k] · dy[m][n], the weight gradient of an
  * indirect GEMM (Dense, Conv2D, a Conv2DTranspose phase) over the same pointer tables as its
  * forward. dW element (t, k, n) sits at dW + tapOffsets[t] + 4·(k·sk + n·sn) (byte offsets in the
  * u32 table, strides in floats), so any Keras kernel layout is written directly. Padding taps
- * point at the zero row and add nothing. Tiles of 4 k × 8 n in 8 f32x4 accumulators over m.
+ * point at the zero row and add nothing. The reduction over m runs in blocks of MB rows (so the
+ * rows a block reads stay in cache while every (t, k, n) tile passes over them); within a block,
+ * tiles of 4 k × 8 n in 8 f32x4 accumulators, or for N < 8 rows of 32 k per output channel.
  */
 export function igemmWeightGrad(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, dyPtrs: usize,
                                 dW: usize, tapOffsets: usize, sk: i32, sn: i32): void {
   const rowBytes = <usize>T << 2;
-  for (let t = 0; t < T; t++) {
-    const tapBase = dW + <usize>load<u32>(tapOffsets + (<usize>t << 2));
-    const col = inPtrs + (<usize>t << 2);
-    for (let k0 = 0; k0 < K; k0 += 4) {
-      const kv = min(K - k0, 4);
-      for (let n0 = 0; n0 < N; n0 += 8) {
-        const nv = min(N - n0, 8);
-        if (ASC_FEATURE_SIMD && nv == 8) gradTile4x8(M, rowBytes, col, dyPtrs, tapBase, k0, kv, n0, sk, sn);
-        else if (ASC_FEATURE_SIMD && kv == 4) gradTile4xN(M, rowBytes, col, dyPtrs, tapBase, k0, n0, nv, sk, sn);
-        else gradScalar(M, rowBytes, col, dyPtrs, tapBase, k0, kv, n0, nv, sk, sn);
+  for (let m0 = 0; m0 < M; m0 += MB) {
+    const m1 = min(M, m0 + MB);
+    for (let t = 0; t < T; t++) {
+      const tapBase = dW + <usize>load<u32>(tapOffsets + (<usize>t << 2));
+      const col = inPtrs + (<usize>t << 2);
+      if (ASC_FEATURE_SIMD && N < 8) {
+        // few output channels (a generator's last layer): each channel's dW row over k in chunks of 32
+        for (let n = 0; n < N; n++) {
+          let k0 = 0;
+          for (; k0 + 32 <= K; k0 += 32) gradRow32(m0, m1, rowBytes, col, dyPtrs, tapBase + ((<usize>n * <usize>sn) << 2), k0, n, sk);
+          if (k0 < K) gradScalar(m0, m1, rowBytes, col, dyPtrs, tapBase, k0, K - k0, n, 1, sk, sn);
+        }
+        continue;
+      }
+      for (let k0 = 0; k0 < K; k0 += 4) {
+        const kv = min(K - k0, 4);
+        for (let n0 = 0; n0 < N; n0 += 8) {
+          const nv = min(N - n0, 8);
+          if (ASC_FEATURE_SIMD && nv == 8) gradTile4x8(m0, m1, rowBytes, col, dyPtrs, tapBase, k0, kv, n0, sk, sn);
+          else gradScalar(m0, m1, rowBytes, col, dyPtrs, tapBase, k0, kv, n0, nv, sk, sn);
+        }
       }
     }
   }
@@ -30,7 +46,7 @@ export function igemmWeightGrad(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, d
 
 /** 4 k × 8 n in 8 f32x4 accumulators (lanes along n); k rows past K reuse the last row and are not stored. */
 // @ts-ignore: decorator
-@inline function gradTile4x8(M: i32, rowBytes: usize, col: usize, dyPtrs: usize, base: usize,
+@inline function gradTile4x8(m0: i32, m1: i32, rowBytes: usize, col: usize, dyPtrs: usize, base: usize,
                              k0: i32, kv: i32, n0: i32, sk: i32, sn: i32): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const o0: usize = <usize>k0 << 2;
@@ -38,7 +54,7 @@ export function igemmWeightGrad(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, d
   const o2: usize = <usize>(k0 + min(2, kv - 1)) << 2;
   const o3: usize = <usize>(k0 + min(3, kv - 1)) << 2;
   const nOff = <usize>n0 << 2;
-  for (let m = 0; m < M; m++) {
+  for (let m = m0; m < m1; m++) {
     const x = <usize>load<u32>(col + <usize>m * rowBytes);
     const d = <usize>load<u32>(dyPtrs + (<usize>m << 2)) + nOff;
     const d0 = v128.load(d), d1 = v128.load(d, 16);
@@ -57,31 +73,36 @@ export function igemmWeightGrad(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, d
   if (kv > 3) addTile(base, k0, n0, sk, sn, 3, c30, c31);
 }
 
-/** 4 k × nv (< 8) n: one f32x4 accumulator per n with lanes along k (few output channels). */
+/**
+ * One output channel n, 32 k (8 f32x4 along k): dst[k·sk] += Σ_m x[m][k0 + k] · dy[m][n] for
+ * k < 32, where dst points at the channel's (k0 = 0) element; sk = 1 is a run of vector adds.
+ */
 // @ts-ignore: decorator
-@inline function gradTile4xN(M: i32, rowBytes: usize, col: usize, dyPtrs: usize, base: usize,
-                             k0: i32, n0: i32, nv: i32, sk: i32, sn: i32): void {
-  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+@inline function gradRow32(m0: i32, m1: i32, rowBytes: usize, col: usize, dyPtrs: usize, dst: usize,
+                           k0: i32, n: i32, sk: i32): void {
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
   const kOff = <usize>k0 << 2;
-  const nOff = <usize>n0 << 2;
-  for (let m = 0; m < M; m++) {
-    const x = v128.load(<usize>load<u32>(col + <usize>m * rowBytes) + kOff);
-    const d = <usize>load<u32>(dyPtrs + (<usize>m << 2)) + nOff;
-    a0 = madd(x, v128.load32_splat(d), a0);
-    if (nv > 1) a1 = madd(x, v128.load32_splat(d + 4), a1);
-    if (nv > 2) a2 = madd(x, v128.load32_splat(d + 8), a2);
-    if (nv > 3) a3 = madd(x, v128.load32_splat(d + 12), a3);
-    if (nv > 4) a4 = madd(x, v128.load32_splat(d + 16), a4);
-    if (nv > 5) a5 = madd(x, v128.load32_splat(d + 20), a5);
-    if (nv > 6) a6 = madd(x, v128.load32_splat(d + 24), a6);
+  const nOff = <usize>n << 2;
+  for (let m = m0; m < m1; m++) {
+    const x = <usize>load<u32>(col + <usize>m * rowBytes) + kOff;
+    const g = v128.load32_splat(<usize>load<u32>(dyPtrs + (<usize>m << 2)) + nOff);
+    a0 = madd(v128.load(x), g, a0); a1 = madd(v128.load(x, 16), g, a1);
+    a2 = madd(v128.load(x, 32), g, a2); a3 = madd(v128.load(x, 48), g, a3);
+    a4 = madd(v128.load(x, 64), g, a4); a5 = madd(v128.load(x, 80), g, a5);
+    a6 = madd(v128.load(x, 96), g, a6); a7 = madd(v128.load(x, 112), g, a7);
   }
-  addColumn(base, k0, n0, sk, sn, 0, a0);
-  if (nv > 1) addColumn(base, k0, n0, sk, sn, 1, a1);
-  if (nv > 2) addColumn(base, k0, n0, sk, sn, 2, a2);
-  if (nv > 3) addColumn(base, k0, n0, sk, sn, 3, a3);
-  if (nv > 4) addColumn(base, k0, n0, sk, sn, 4, a4);
-  if (nv > 5) addColumn(base, k0, n0, sk, sn, 5, a5);
-  if (nv > 6) addColumn(base, k0, n0, sk, sn, 6, a6);
+  if (sk == 1) {
+    const p = dst + kOff;
+    v128.store(p, f32x4.add(v128.load(p), a0)); v128.store(p, f32x4.add(v128.load(p, 16), a1), 16);
+    v128.store(p, f32x4.add(v128.load(p, 32), a2), 32); v128.store(p, f32x4.add(v128.load(p, 48), a3), 48);
+    v128.store(p, f32x4.add(v128.load(p, 64), a4), 64); v128.store(p, f32x4.add(v128.load(p, 80), a5), 80);
+    v128.store(p, f32x4.add(v128.load(p, 96), a6), 96); v128.store(p, f32x4.add(v128.load(p, 112), a7), 112);
+    return;
+  }
+  addColumn(dst, k0, 0, sk, 0, 0, a0); addColumn(dst, k0 + 4, 0, sk, 0, 0, a1);
+  addColumn(dst, k0 + 8, 0, sk, 0, 0, a2); addColumn(dst, k0 + 12, 0, sk, 0, 0, a3);
+  addColumn(dst, k0 + 16, 0, sk, 0, 0, a4); addColumn(dst, k0 + 20, 0, sk, 0, 0, a5);
+  addColumn(dst, k0 + 24, 0, sk, 0, 0, a6); addColumn(dst, k0 + 28, 0, sk, 0, 0, a7);
 }
 
 /** Adds 4 k lanes of output channel n0 + j into dW. */
@@ -95,16 +116,16 @@ export function igemmWeightGrad(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, d
   store<f32>(p, load<f32>(p) + f32x4.extract_lane(acc, 3));
 }
 
-/** Scalar build, and the corner where both k and n are tails: one (k, n) pair at a time. */
+/** Scalar build, and the tails: one (k, n) pair at a time over the block. */
 // @ts-ignore: decorator
-@inline function gradScalar(M: i32, rowBytes: usize, col: usize, dyPtrs: usize, base: usize,
+@inline function gradScalar(m0: i32, m1: i32, rowBytes: usize, col: usize, dyPtrs: usize, base: usize,
                             k0: i32, kv: i32, n0: i32, nv: i32, sk: i32, sn: i32): void {
   for (let kk = 0; kk < kv; kk++) {
     for (let nn = 0; nn < nv; nn++) {
       let s: f32 = 0;
       const kOff = <usize>(k0 + kk) << 2;
       const nOff = <usize>(n0 + nn) << 2;
-      for (let m = 0; m < M; m++) {
+      for (let m = m0; m < m1; m++) {
         s += load<f32>(<usize>load<u32>(col + <usize>m * rowBytes) + kOff) * load<f32>(<usize>load<u32>(dyPtrs + (<usize>m << 2)) + nOff);
       }
       const p = base + ((<usize>(k0 + kk) * <usize>sk + <usize>(n0 + nn) * <usize>sn) << 2);
@@ -161,7 +182,21 @@ export function columnSum(x: usize, rows: i32, C: i32, out: usize): void {
  */
 export function activationGrad(src: usize, dy: usize, dx: usize, count: i32, act: i32, alpha: f32): void {
   const end = <usize>count << 2;
-  for (let i: usize = 0; i < end; i += 4) {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD && (act == Act.Relu || act == Act.LeakyRelu || act == Act.Sigmoid || act == Act.Tanh)) {
+    // the cheap ones, four at a time (the tail below handles the rest, same formulas)
+    const zero = f32x4.splat(0), one = f32x4.splat(1), al = f32x4.splat(alpha);
+    for (; i + 16 <= end; i += 16) {
+      const s = v128.load(src + i), g = v128.load(dy + i);
+      let d: v128;
+      if (act == Act.Relu) d = v128.and(g, f32x4.gt(s, zero));
+      else if (act == Act.LeakyRelu) d = v128.bitselect(g, f32x4.mul(g, al), f32x4.gt(s, zero));
+      else if (act == Act.Sigmoid) d = f32x4.mul(f32x4.mul(g, s), f32x4.sub(one, s));
+      else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(s, s)));
+      v128.store(dx + i, d);
+    }
+  }
+  for (; i < end; i += 4) {
     const s = load<f32>(src + i);
     const g = load<f32>(dy + i);
     let d: f32;
@@ -372,4 +407,20 @@ export function mulMask(x: usize, mask: usize, out: usize, count: i32, scale: f3
     for (; i + 16 <= end; i += 16) v128.store(out + i, f32x4.mul(f32x4.mul(v128.load(x + i), v128.load(mask + i)), s));
   }
   for (; i < end; i += 4) store<f32>(out + i, load<f32>(x + i) * load<f32>(mask + i) * scale);
+}
+
+/**
+ * dropoutMask: mask[i] = 1 where u(seed, i) ≥ rate, else 0, with u a counter-based hash of
+ * (seed, i) in [0, 1) (mulberry32's mixing of seed + i·0x6D2B79F5): the same bits on every
+ * backend, and a new seed per step from upconv's seeded generator.
+ */
+export function dropoutMask(mask: usize, count: i32, rate: f32, seed: u32): void {
+  const threshold = <u64>(<f64>rate * 4294967296.0);
+  for (let i = 0; i < count; i++) {
+    let t: u32 = seed + <u32>(i + 1) * 0x6d2b79f5;
+    t = (t ^ (t >>> 15)) * (t | 1);
+    t ^= t + (t ^ (t >>> 7)) * (t | 61);
+    t = t ^ (t >>> 14);
+    store<f32>(mask + (<usize>i << 2), <u64>t >= threshold ? <f32>1 : <f32>0);
+  }
 }

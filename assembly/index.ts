@@ -5,6 +5,7 @@ export { idot } from "./dot";
 export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
+export { resample, resampleGrad } from "./resample";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {
@@ -17,6 +18,6 @@ export function flavour(): i32 {
 }
 export {
   igemmWeightGrad, columnSum, activationGrad, softmaxGrad, reluClipGrad, resizeNearestGrad, resizeBilinearGrad,
-  channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask,
+  channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask, dropoutMask,
 } from "./grad";
 export { adamUpdate, sgdUpdate, rmspropUpdate } from "./optim";

@@ -9,6 +9,7 @@
  */
 
 import type { TrainKernels } from './kernels/train.js';
+import type { ResampleKernels } from './kernels/resample.js';
 
 /** Activation codes, identical in assembly/activations.ts. */
 export const Act = {
@@ -121,7 +122,8 @@ export interface ResizeKernels {
  * backend/kernels/, its AssemblyScript in assembly/<family>.ts (exported from assembly/index.ts),
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
-export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels {}
+export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
+  ResampleKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

@@ -3,6 +3,7 @@ import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
 import { trainKernels } from './reference/train.js';
+import { resampleKernels } from './reference/resample.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -33,7 +34,8 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
   };
-  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v) };
+  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
+    ...resampleKernels(v) };
 }
 
 export const referenceBackend: Backend = {

@@ -18,7 +18,7 @@ import { ELU } from './elu.js';
 import { ReLU } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Softmax } from './softmax.js';
-import { UpSampling2D } from './up_sampling2d.js';
+import { type Interpolation, UpSampling2D } from './up_sampling2d.js';
 
 export type Config = Record<string, unknown>;
 
@@ -96,7 +96,7 @@ add('ReLU', ['max_value', 'negative_slope', 'threshold'], (c) => new ReLU(define
 })));
 add('ELU', ['alpha'], (c) => new ELU(defined({ ...common(c), alpha: c.alpha as number })));
 add('Softmax', ['axis'], (c) => new Softmax(defined({ ...common(c), axis: c.axis as number })));
-add('UpSampling2D', ['size', 'interpolation'], (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as 'nearest' })));
+add('UpSampling2D', ['size', 'interpolation'], (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as Interpolation })));
 add('BatchNormalization', ['axis', 'epsilon', 'center', 'scale', 'momentum'], (c) => new BatchNormalization(defined({
   ...common(c), axis: c.axis as number, epsilon: c.epsilon as number, center: c.center as boolean, scale: c.scale as boolean,
   momentum: c.momentum as number,

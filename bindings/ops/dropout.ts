@@ -26,15 +26,12 @@ export class DropoutTrainOp extends Op {
     const view = ctx.f32.subarray(mask >>> 2, (mask >>> 2) + n);
     const rate = this.rate;
     const given = this.masks;
+    const k = ctx.kernels;
     const draw = (): void => {
       const m = given();
-      if (m) {
-        view.set(m.subarray(0, n));
-        return;
-      }
-      for (let i = 0; i < n; i++) view[i] = random() >= rate ? 1 : 0;
+      if (m) view.set(m.subarray(0, n));
+      else k.dropoutMask(mask, n, rate, Math.floor(random() * 4294967296) >>> 0);
     };
-    const k = ctx.kernels;
     const x = ctx.inputs[0];
     const out = ctx.output;
     const scale = 1 / (1 - rate);

@@ -45,6 +45,24 @@ interface TrainPlan {
   gradOut: Float32Array[];
   forward: Step[];
   backward: Step[];
+  /** What each step belongs to ("layer fwd" / "layer bwd"), for profiles. */
+  labels: string[];
+}
+
+/** @internal When set, every step is timed and the totals per label are added here (profiling). */
+export const stepProfile: { on: boolean; ms: Map<string, number> } = { on: false, ms: new Map() };
+
+function runSteps(steps: readonly Step[], labels: readonly string[], offset: number): void {
+  if (!stepProfile.on) {
+    for (let i = 0; i < steps.length; i++) steps[i]();
+    return;
+  }
+  for (let i = 0; i < steps.length; i++) {
+    const t = performance.now();
+    steps[i]();
+    const l = labels[offset + i];
+    stepProfile.ms.set(l, (stepProfile.ms.get(l) ?? 0) + performance.now() - t);
+  }
 }
 
 /** Gradient values: which value each gradient buffer holds, with its lifetime on the step timeline. */
@@ -266,13 +284,16 @@ export class TrainStep {
     const k = p.kernels;
 
     const forward: Step[] = [];
+    const labels: string[] = [];
     p.calls.forEach((c, i) => {
       if (c.fused) return;
       const r = this.regionOf.get(c.layer);
+      const before = forward.length;
       forward.push(...c.op.steps({
         kernels: k, f32, u32, batch, inputs: c.inputs.map(valuePtr), output: valuePtr(c.output),
         statics: c.statics, tables: fwdTableAt[i], zeroRow: p.zeroRow, epilogue: c.epilogue, weights: r?.raw,
       }));
+      for (let s = before; s < forward.length; s++) labels.push(`${c.layer.name} fwd`);
     });
     const backward: Step[] = [];
     for (let i = F - 1; i >= 0; i--) {
@@ -281,6 +302,7 @@ export class TrainStep {
       const dInputs = writes[i].map((w) => (w.to >= 0 ? gradPtr(w.to) : -1));
       if (gradOf[c.output] < 0 || (!r && dInputs.every((d) => d < 0))) continue;
       const dOutput = gradPtr(gradOf[c.output]);
+      const before = backward.length;
       if (!c.op.aliasesInput) {
         backward.push(...c.op.backward({
           kernels: k, f32, u32, batch, inputs: c.inputs.map(valuePtr), output: valuePtr(c.output), dOutput, dInputs,
@@ -295,12 +317,14 @@ export class TrainStep {
         const n = batch * p.values[c.inputs[j]].floats;
         if (src !== dst) backward.push(() => k.accumulate(src, dst, n));
       });
+      for (let s = before; s < backward.length; s++) labels.push(`${c.layer.name} bwd`);
     }
     const view = (ptr: number, floats: number) => new Float32Array(buf, ptr, floats);
     return {
       batch,
       forward,
       backward,
+      labels,
       inputs: p.inputValues.map((v) => view(valuePtr(v), batch * p.values[v].floats)),
       outputs: p.outputValues.map((v) => view(valuePtr(v), batch * p.values[v].floats)),
       targets: p.outputValues.map((v, i) => view(targetAt[i], batch * this.lossFor(i).targetShape(p.values[v].shape).reduce((a, b) => a * b, 1))),
@@ -336,7 +360,7 @@ export class TrainStep {
     // BN moving statistics are updated in the forward pass: keep them to restore when not applying
     const saved = apply ? null : this.regions.map((r) => r.raw.map((ptr, j) => new Float32Array(p.memory.buffer, ptr, r.counts[j]).slice()));
     new Float32Array(p.memory.buffer).fill(0, this.gradsStart >>> 2, this.gradsEnd >>> 2);
-    for (const s of plan.forward) s();
+    runSteps(plan.forward, plan.labels, 0);
     const losses: number[] = [];
     const predictions: Float32Array[] = [];
     plan.outputs.forEach((out, i) => {
@@ -350,7 +374,7 @@ export class TrainStep {
       if (saved) this.restore(saved);
       throw new TrainingError(`${this.label}: the loss is ${total} (non-finite); no update was applied`);
     }
-    for (const s of plan.backward) s();
+    runSteps(plan.backward, plan.labels, plan.forward.length);
     if (!apply) {
       this.restore(saved!);
       return { losses, total, predictions };

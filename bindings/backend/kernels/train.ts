@@ -31,6 +31,8 @@ export interface TrainKernels {
               gamma: number, sumDy: number, sumDyXhat: number): void;
   /** dst += src. */
   accumulate(src: number, dst: number, count: number): void;
+  /** mask[i] = 1 where a counter-based hash u(seed, i) ∈ [0, 1) is ≥ rate, else 0 (Dropout). */
+  dropoutMask(mask: number, count: number, rate: number, seed: number): void;
   /** out = x · mask · scale. */
   mulMask(x: number, mask: number, out: number, count: number, scale: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, vhat: number, count: number,

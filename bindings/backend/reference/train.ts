@@ -49,7 +49,7 @@ function actGrad(s: number, g: number, act: number, alpha: number): number {
 
 type TrainKeys = 'igemmWeightGrad' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
   'resizeBilinearGrad' | 'channelMoments' | 'bnGradReduce' | 'bnGradApply' | 'accumulate' | 'mulMask' | 'adamUpdate' |
-  'sgdUpdate' | 'rmspropUpdate';
+  'sgdUpdate' | 'rmspropUpdate' | 'dropoutMask';
 
 /** Backward passes and optimizer updates as readable scalar loops (f64 sums, float32 storage). */
 export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
@@ -203,6 +203,19 @@ export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
       v.refresh();
       const { f32 } = v;
       for (let i = 0; i < count; i++) f32[(dst >>> 2) + i] += f32[(src >>> 2) + i];
+    },
+
+    dropoutMask(mask, count, rate, seed) {
+      v.refresh();
+      const { f32 } = v;
+      const threshold = Math.fround(rate) * 4294967296;
+      for (let i = 0; i < count; i++) {
+        let t = (seed + Math.imul(i + 1, 0x6d2b79f5)) >>> 0;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        t = (t ^ (t >>> 14)) >>> 0;
+        f32[(mask >>> 2) + i] = t >= threshold ? 1 : 0;
+      }
     },
 
     mulMask(x, mask, out, count, scale) {
