@@ -6,6 +6,9 @@ export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFini
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
 export { resample, resampleGrad } from "./resample";
+export { depthwise } from "./depthwise";
+export { moments } from "./moments";
+export { normFold, normApply, layerNormApply, pixelNorm } from "./norm";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {

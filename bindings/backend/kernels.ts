@@ -10,6 +10,8 @@
 
 import type { TrainKernels } from './kernels/train.js';
 import type { ResampleKernels } from './kernels/resample.js';
+import type { DepthwiseKernels } from './kernels/depthwise.js';
+import type { NormKernels } from './kernels/norm.js';
 
 /** Activation codes, identical in assembly/activations.ts. */
 export const Act = {
@@ -123,7 +125,7 @@ export interface ResizeKernels {
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
 export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
-  ResampleKernels {}
+  ResampleKernels, DepthwiseKernels, NormKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

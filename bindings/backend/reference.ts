@@ -4,6 +4,8 @@ import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
 import { trainKernels } from './reference/train.js';
 import { resampleKernels } from './reference/resample.js';
+import { depthwiseKernels } from './reference/depthwise.js';
+import { normKernels } from './reference/norm.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -35,7 +37,7 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
     },
   };
   return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
-    ...resampleKernels(v) };
+    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v) };
 }
 
 export const referenceBackend: Backend = {
