@@ -34,11 +34,13 @@ import { isV3Weights, v3Refs } from './keras_v3.js';
 import { type BinarySource, openSource, type Opened, safeRelative, toBytes } from './source.js';
 import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, type TfjsModelJSON } from './tfjs.js';
 import { ZipArchive } from './zip.js';
+import { type KerasBytesOptions, saveKerasBytes, saveModelToPath } from './save.js';
 
 export { CorruptFileError, FileSourceError, UnknownFormatError, UnsafePathError, UnsupportedModelError } from './errors.js';
 export { ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
 export type { ModelArtifacts, TfjsModelJSON, TfjsWeightEntry, TfjsWeightsGroup } from './tfjs.js';
 export type { BinarySource } from './source.js';
+export type { KerasBytesOptions, KerasFileFormat } from './save.js';
 
 /** tf.js in-memory artifacts: the model.json (object, text or bytes) and its weights. */
 export interface TfjsArtifacts {
@@ -308,12 +310,12 @@ function assignFrom(loaded: Model, model: Model, layers: Layer[], what: string):
 }
 
 /**
- * Saves a model in the TensorFlow.js Layers format: a model.json object and one weights file
- * (write them as `model.json` and `options.weightsFile` side by side, or hand both to
+ * The TensorFlow.js Layers format: a model.json object and one weights file (write them as
+ * `model.json` and `options.weightsFile` side by side, or hand both to
  * `loadModel({modelJSON, weightData})`, e.g. in a worker that should not carry the HDF5 reader).
  * Weights are float32 little-endian, named `<layer>/<weight>`, in get_weights() order.
  */
-export function saveModel(model: Model, options: { weightsFile?: string } = {}): ModelArtifacts {
+function tfjsArtifacts(model: Model, options: { weightsFile?: string } = {}): ModelArtifacts {
   const m = asModel(model, 'saveModel');
   const weightsFile = options.weightsFile ?? 'group1-shard1of1.bin';
   safeRelative(weightsFile, 'saveModel');
@@ -351,6 +353,27 @@ export function saveModel(model: Model, options: { weightsFile?: string } = {}):
   };
 }
 
+/** Options of the TensorFlow.js form of saveModel. */
+export type TfjsSaveOptions = NonNullable<Parameters<typeof tfjsArtifacts>[1]>;
+
+/**
+ * Saves a model.
+ * - `saveModel(model, options?)`: TensorFlow.js artifacts in memory (`{modelJSON, weightData}`).
+ * - `saveModel(model, { format: 'keras' | 'h5' })`: the bytes of a Keras 3 `.keras` file or of a
+ *   legacy Keras `.h5` full-model file (any runtime; e.g. for a download in a browser).
+ * - `saveModel(model, path, options?)` (Node, Deno, Bun): writes the file the path names —
+ *   `gen.keras`, `gen.h5`, or TensorFlow.js files (`model.json`, or a folder); resolves when written.
+ * Keras reads both Keras files (`keras.models.load_model`); upconv's `loadModel` reads all three.
+ * Optimizer state is not saved.
+ */
+export function saveModel(model: Model, options?: TfjsSaveOptions): ModelArtifacts;
+export function saveModel(model: Model, options: KerasBytesOptions): Uint8Array;
+export function saveModel(model: Model, path: string, options?: TfjsSaveOptions): Promise<void>;
+export function saveModel(model: Model, target?: string | TfjsSaveOptions | KerasBytesOptions, options?: TfjsSaveOptions): ModelArtifacts | Uint8Array | Promise<void> {
+  if (typeof target === 'string') return saveModelToPath(model, target, options, tfjsArtifacts);
+  if (target !== null && typeof target === 'object' && 'format' in target) return saveKerasBytes(model, target);
+  return tfjsArtifacts(model, (target ?? undefined) as TfjsSaveOptions | undefined);
+}
 
 // `model.loadWeights(source)` on core models works once this entry is imported
 setWeightsLoader((model, source, options) => loadWeights(model, source as ModelSource, options as LoadOptions));
