@@ -53,6 +53,12 @@ export type { ActivationName } from './activations.js';
 export type { Padding, Shape, Dim } from './shape_rules.js';
 export { resetNames } from './layers/naming.js';
 export { setSeed } from './random.js';
+export { mulberry32 } from './random.js';
+export { sampleLatents, type SampleLatentsOptions } from './image/latents.js';
+export { imageGrid, type ImageGridOptions } from './image/grid.js';
+export { toImageData, type ImageDataLike, type ToImageOptions } from './image/to_image.js';
+export { toPNG } from './image/to_image.js';
+export type { ImageRange } from './image/range.js';
 export {
   UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError, TrainingError,
 } from './errors.js';
@@ -60,6 +66,7 @@ export { CustomLayer, type CustomCall, type CustomWeight } from './layers/custom
 export type { ActivationArg } from './layers/activation_arg.js';
 export { Optimizer, Adam, SGD, RMSprop, type AdamOptions, type SGDOptions, type RMSpropOptions } from './train/optimizers.js';
 export { Loss, BinaryCrossentropy, type BinaryCrossentropyOptions, type LossName } from './train/losses.js';
+export type { OutputActivation } from './train/losses.js';
 export type { MetricName } from './train/metrics.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, History, Callback, Logs, TrainOnBatchOptions } from './train/trainer.js';
 export { Variable } from './train/variables.js';
