@@ -40,6 +40,7 @@ export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { PReLU, type PReLUOptions } from './layers/prelu.js';
 export { ZeroPadding2D, type ZeroPadding2DOptions, type Padding2D } from './layers/zero_padding2d.js';
 export { Cropping2D, type Cropping2DOptions } from './layers/cropping2d.js';
+export type { Pads } from './layers/padding_args.js';
 export { ReflectionPadding2D } from './layers/reflection_padding2d.js';
 export { SymmetricPadding2D } from './layers/symmetric_padding2d.js';
 export type { MirrorPadding2DOptions } from './layers/mirror_padding2d.js';
