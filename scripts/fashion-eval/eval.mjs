@@ -35,28 +35,37 @@ if (positionals.length > 1 || (positionals.length && a.package)) {
 class StepFailed extends Error {}
 
 /** Runs a step with this process's stdout/stderr; a failing step ends eval.mjs with its exit code. */
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: root });
+function run(step, cmd, args, { capture = false } = {}) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'], cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.error) throw r.error;
-  if (r.status !== 0) throw Object.assign(new StepFailed(`${basename(args[0] ?? cmd)} failed`), { code: r.status ?? 1 });
+  if (r.status !== 0) throw Object.assign(new StepFailed(`${step} failed (exit code ${r.status ?? r.signal})`), { code: r.status ?? 1 });
+  return r.stdout;
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'fashion-eval-'));
 try {
   if (!existsSync(a.classifier)) {
     console.error(`${a.classifier} missing: training the classifier once (a few minutes)`);
-    run(a.python, [join(here, 'train_classifier.py'), '--out', a.classifier]);
+    run('train_classifier.py', a.python, [join(here, 'train_classifier.py'), '--out', a.classifier]);
   }
   const model = positionals.length ? resolve(positionals[0]) : null;
   const modelOut = join(tmp, 'model.f32');
   const untrainedOut = join(tmp, 'untrained.f32');
   const t0 = Date.now();
-  run(process.execPath, ['--experimental-wasm-relaxed-simd', join(here, 'samples.mjs'), ...(model ? [model] : ['--package']),
+  run('samples.mjs', process.execPath, ['--experimental-wasm-relaxed-simd', join(here, 'samples.mjs'), ...(model ? [model] : ['--package']),
     '--out', modelOut, '--untrained-out', untrainedOut, '--n', a.n, '--seed', a.seed]);
   const t1 = Date.now();
   const name = (model ? basename(model) : 'fashionDCGAN()').replaceAll(',', ';');
-  run(a.python, [join(here, 'score.py'), '--real', '--n', a.n, '--classifier', a.classifier, modelOut, untrainedOut,
-    '--names', `${name},untrained (same architecture)`, ...(a.json ? ['--json'] : [])]);
+  const scored = run('score.py', a.python, [join(here, 'score.py'), '--real', '--n', a.n, '--classifier', a.classifier, modelOut, untrainedOut,
+    '--names', `${name},untrained (same architecture)`, ...(a.json ? ['--json'] : [])], { capture: a.json });
+  if (a.json) {
+    const generator = {
+      source: model ?? 'upconv/models/fashion-dcgan fashionDCGAN()', samples: Number(a.n),
+      latents: `sampleLatents(${a.n}, latentDim, { seed: ${a.seed} })`, output: '(tanh + 1) / 2, clipped to [0, 1]',
+      untrained: `setSeed(${a.seed}); modelFromJSON(model.toJSON()), the same latents`,
+    };
+    console.log(JSON.stringify({ generator, ...JSON.parse(scored) }, null, 2));
+  }
   console.error(`eval.mjs: sampling ${((t1 - t0) / 1000).toFixed(1)} s, scoring ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 } catch (e) {
   if (!(e instanceof StepFailed)) throw e;

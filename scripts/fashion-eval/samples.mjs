@@ -35,6 +35,9 @@ if (!Number.isInteger(n) || n < 1 || !Number.isInteger(seed) || !Number.isIntege
   process.exit(2);
 }
 
+/** A problem of the checkout, not a bug: reported without a stack. */
+class SetupError extends Error {}
+
 async function trainedModel() {
   if (positionals.length) {
     const io = await import('upconv/io');
@@ -45,7 +48,7 @@ async function trainedModel() {
     entry = await import('upconv/models/fashion-dcgan');
   } catch (e) {
     if (e?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new Error(`'upconv/models/fashion-dcgan' is not available in this checkout (${e.code}): merge the branch that has it and npm run build`);
+    throw new SetupError(`'upconv/models/fashion-dcgan' is not available in this checkout (${e.code}): merge the branch that has it and npm run build`);
   }
   return { model: await entry.fashionDCGAN(), label: 'upconv/models/fashion-dcgan fashionDCGAN()' };
 }
@@ -70,17 +73,28 @@ function write(path, data) {
   writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
-await U.init();
-const { model, label } = await trainedModel();
-const shape = model.inputShape;
-if (!shape || shape.length !== 2 || !Number.isInteger(shape[1])) throw new Error(`${label}: expected one [batch, latentDim] input, got ${JSON.stringify(shape)}`);
-const dim = shape[1];
-const z = U.sampleLatents(n, dim, { seed });
-write(a.out, draw(model, z, dim, label));
-console.error(`samples.mjs: ${n} samples of ${label} (latent seed ${seed}, backend ${U.getBackend()}) → ${a.out}`);
-if (a['untrained-out']) {
-  U.setSeed(seed);
-  const fresh = U.modelFromJSON(model.toJSON());
-  write(a['untrained-out'], draw(fresh, z, dim, `${label} (untrained copy)`));
-  console.error(`samples.mjs: ${n} samples of an untrained copy (initializer seed ${seed}) → ${a['untrained-out']}`);
+async function main() {
+  await U.init();
+  const { model, label } = await trainedModel();
+  const shape = model.inputShape;
+  if (!shape || shape.length !== 2 || !Number.isInteger(shape[1])) throw new Error(`${label}: expected one [batch, latentDim] input, got ${JSON.stringify(shape)}`);
+  const dim = shape[1];
+  const z = U.sampleLatents(n, dim, { seed });
+  write(a.out, draw(model, z, dim, label));
+  console.error(`samples.mjs: ${n} samples of ${label} (latent seed ${seed}, backend ${U.getBackend()}) → ${a.out}`);
+  if (a['untrained-out']) {
+    U.setSeed(seed);
+    const fresh = U.modelFromJSON(model.toJSON());
+    write(a['untrained-out'], draw(fresh, z, dim, `${label} (untrained copy)`));
+    console.error(`samples.mjs: ${n} samples of an untrained copy (initializer seed ${seed}) → ${a['untrained-out']}`);
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  // upconv's errors (a missing or unreadable model file) and SetupError say what is wrong: no stack.
+  console.error(`samples.mjs: ${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+  if (!(e instanceof U.UpconvError) && !(e instanceof SetupError) && e?.stack) console.error(e.stack);
+  process.exitCode = 1;
 }
