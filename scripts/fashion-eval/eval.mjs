@@ -11,7 +11,7 @@
 // MODEL_FILE: a .keras / .h5 / tf.js model.json generator; --package (the default): the shipped
 // upconv/models/fashion-dcgan. Needs /usr/bin/python3 with torch and numpy, and a built dist/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,17 +51,19 @@ try {
   const model = positionals.length ? resolve(positionals[0]) : null;
   const modelOut = join(tmp, 'model.f32');
   const untrainedOut = join(tmp, 'untrained.f32');
+  const metaOut = join(tmp, 'samples.json');
   const t0 = Date.now();
   run('samples.mjs', process.execPath, ['--experimental-wasm-relaxed-simd', join(here, 'samples.mjs'), ...(model ? [model] : ['--package']),
-    '--out', modelOut, '--untrained-out', untrainedOut, '--n', a.n, '--seed', a.seed]);
+    '--out', modelOut, '--untrained-out', untrainedOut, '--meta-out', metaOut, '--n', a.n, '--seed', a.seed]);
   const t1 = Date.now();
   const name = (model ? basename(model) : 'fashionDCGAN()').replaceAll(',', ';');
   const scored = run('score.py', a.python, [join(here, 'score.py'), '--real', '--n', a.n, '--classifier', a.classifier, modelOut, untrainedOut,
     '--names', `${name},untrained (same architecture)`, ...(a.json ? ['--json'] : [])], { capture: a.json });
   if (a.json) {
+    const meta = JSON.parse(readFileSync(metaOut, 'utf8'));
     const generator = {
-      source: model ?? 'upconv/models/fashion-dcgan fashionDCGAN()', samples: Number(a.n),
-      latents: `sampleLatents(${a.n}, latentDim, { seed: ${a.seed} })`, output: '(tanh + 1) / 2, clipped to [0, 1]',
+      source: model ?? 'upconv/models/fashion-dcgan fashionDCGAN()', modelCard: meta.modelCard, backend: meta.backend, samples: Number(a.n),
+      latents: `sampleLatents(${a.n}, ${meta.latentDim}, { seed: ${a.seed} })`, output: '(tanh + 1) / 2, clipped to [0, 1]',
       untrained: `setSeed(${a.seed}); modelFromJSON(model.toJSON()), the same latents`,
     };
     console.log(JSON.stringify({ generator, ...JSON.parse(scored) }, null, 2));

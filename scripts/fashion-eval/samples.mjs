@@ -11,6 +11,7 @@
 // MODEL_FILE: anything upconv/io's loadModel reads (.keras, .h5, a tf.js model.json with its shards).
 // --package: the shipped model, fashionDCGAN() from 'upconv/models/fashion-dcgan' (this checkout's dist/).
 // Latents: sampleLatents(n, latentDim, { seed }) from 'upconv', N(0, 1); latentDim is the model's input size.
+// --meta-out: a JSON note of what was sampled (label, latentDim, backend, the entry's modelCard or null).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as U from 'upconv';
@@ -18,11 +19,11 @@ import * as U from 'upconv';
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    package: { type: 'boolean', default: false }, out: { type: 'string' }, 'untrained-out': { type: 'string' },
+    package: { type: 'boolean', default: false }, out: { type: 'string' }, 'untrained-out': { type: 'string' }, 'meta-out': { type: 'string' },
     n: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '100' },
   },
 });
-const usage = 'usage: samples.mjs (MODEL_FILE | --package) --out FILE [--untrained-out FILE] [--n 1000] [--seed 1] [--batch 100]';
+const usage = 'usage: samples.mjs (MODEL_FILE | --package) --out FILE [--untrained-out FILE] [--meta-out FILE.json] [--n 1000] [--seed 1] [--batch 100]';
 if (positionals.length + Number(a.package) !== 1 || !a.out) {
   console.error(usage);
   process.exit(2);
@@ -50,7 +51,9 @@ async function trainedModel() {
     if (e?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
     throw new SetupError(`'upconv/models/fashion-dcgan' is not available in this checkout (${e.code}): merge the branch that has it and npm run build`);
   }
-  return { model: await entry.fashionDCGAN(), label: 'upconv/models/fashion-dcgan fashionDCGAN()' };
+  const card = entry.modelCard ?? null;
+  if (card?.command === 'untrained') console.error('samples.mjs: warning: this build of upconv/models/fashion-dcgan ships untrained stub weights');
+  return { model: await entry.fashionDCGAN(), label: `upconv/models/fashion-dcgan fashionDCGAN()${card ? ` (epoch ${card.epoch}, seed ${card.seed})` : ''}`, card };
 }
 
 /** Samples of `model` for the latents `z` [n, dim], as float32 [n·28·28] in [0, 1]. */
@@ -75,7 +78,7 @@ function write(path, data) {
 
 async function main() {
   await U.init();
-  const { model, label } = await trainedModel();
+  const { model, label, card = null } = await trainedModel();
   const shape = model.inputShape;
   if (!shape || shape.length !== 2 || !Number.isInteger(shape[1])) throw new Error(`${label}: expected one [batch, latentDim] input, got ${JSON.stringify(shape)}`);
   const dim = shape[1];
@@ -88,6 +91,7 @@ async function main() {
     write(a['untrained-out'], draw(fresh, z, dim, `${label} (untrained copy)`));
     console.error(`samples.mjs: ${n} samples of an untrained copy (initializer seed ${seed}) → ${a['untrained-out']}`);
   }
+  if (a['meta-out']) writeFileSync(a['meta-out'], JSON.stringify({ label, latentDim: dim, backend: U.getBackend(), modelCard: card }));
 }
 
 try {
