@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, Add, Concatenate, Conv2D, Conv2DTranspose, Cropping2D, Dense, Embedding, Flatten, Input, LeakyReLU, Model, Multiply,
-  ReflectionPadding2D, setSeed, type Tensor, tensor, ZeroPadding2D,
+  Adam, Add, Concatenate, Conv2D, Conv2DTranspose, Cropping2D, Dense, Embedding, Flatten, GaussianNoise, Input, LeakyReLU, Maximum, Model,
+  Multiply, PReLU, ReflectionPadding2D, setSeed, SpatialDropout2D, SymmetricPadding2D, type Tensor, tensor, ZeroPadding2D,
 } from '../bindings/index.js';
-import { BACKENDS, use } from './util/backends.js';
+import { BACKEND_KINDS, BACKENDS, use } from './util/backends.js';
 import { Rng } from './util/rng.js';
 
 /**
@@ -13,7 +13,9 @@ import { Rng } from './util/rng.js';
  * embedding with Concatenate), trained with the classic Keras pattern (d compiled, frozen, the
  * gan compiled), and a small U-Net (Concatenate skip, ZeroPadding2D / Cropping2D around the
  * strided path, a reflection-padded valid convolution, an Add residual). A few steps each; the
- * loss of the model being trained goes down and every trainable weight moves.
+ * loss of the model being trained goes down and every trainable weight moves. And a model with
+ * every new backward (merges, PReLU, paddings, Embedding, the noise layers) keeps its memory and
+ * plan over many steps.
  */
 const LABELS = 5;
 const FEATURES = 8;
@@ -136,5 +138,48 @@ describe('a small U-Net (Concatenate skip, ZeroPadding2D, Cropping2D, Reflection
     expect(losses[losses.length - 1]).toBeLessThan(0.5 * losses[0]);
     expect(allMoved(before, weightsOf(m))).toBe(true);
     for (const l of losses) expect(Number.isFinite(l)).toBe(true);
+  });
+});
+
+/** Embedding, Multiply, Maximum, Concatenate, PReLU, SymmetricPadding2D, GaussianNoise, SpatialDropout2D in one model. */
+function everything(): Model {
+  const img = Input({ shape: [5, 5, 2] });
+  const label = Input({ shape: [1] });
+  const gate = new Embedding(3, 4).apply(label); // (1, 4) per sample, broadcast over the rows
+  const noisy = new GaussianNoise(0.1).apply(img);
+  const c = new PReLU({ sharedAxes: [1, 2] }).apply(new Conv2D(4, 3, { padding: 'same' }).apply(noisy));
+  const gated = new Multiply().apply([new SpatialDropout2D(0.25).apply(c), gate]);
+  const m = new Maximum().apply([gated, new Conv2D(4, 1).apply(noisy)]);
+  const padded = new SymmetricPadding2D(1).apply(new Concatenate().apply([m, img]));
+  const out = new Conv2D(2, 3).apply(padded);
+  return new Model({ inputs: [img, label], outputs: out });
+}
+
+type StepInternals = { compiled: { step: { program: { memory: { buffer: ArrayBuffer } }; plan: object } | null } | null };
+
+describe('no memory growth', () => {
+  it.each(BACKEND_KINDS)('a model with every new backward keeps its memory and plan over many trainOnBatch steps on %s', async (kind) => {
+    await use(kind === 'wasm' ? 'wasm-simd' : 'js');
+    setSeed(31);
+    const m = everything();
+    m.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'mse' });
+    const r = new Rng(32);
+    const n = 4;
+    const x = [tensor(r.uniformF32(n * 50), [n, 5, 5, 2]), tensor(Float32Array.from({ length: n }, (_, i) => i % 3), [n, 1])];
+    const y = tensor(r.uniformF32(n * 50), [n, 5, 5, 2]);
+    const first = m.trainOnBatch(x, y) as number;
+    const step = (m as unknown as StepInternals).compiled!.step!;
+    const buffer = step.program.memory.buffer;
+    const bytes = buffer.byteLength;
+    const plan = step.plan;
+    const steps = kind === 'wasm' ? 1000 : 150;
+    let last = first;
+    for (let i = 1; i < steps; i++) last = m.trainOnBatch(x, y) as number;
+    expect((m as unknown as StepInternals).compiled!.step).toBe(step);
+    expect(step.program.memory.buffer).toBe(buffer);
+    expect(step.program.memory.buffer.byteLength).toBe(bytes);
+    expect(step.plan).toBe(plan);
+    expect(Number.isFinite(last)).toBe(true);
+    expect(last).toBeLessThan(first);
   });
 });
