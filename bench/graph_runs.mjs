@@ -102,7 +102,8 @@ export function renderGraphs(runs, shapes, { pass }) {
     'largest magnitude). Every implementation builds the same graph from the same weights (upconv: `Input` → `layer.apply` →',
     '`new Model`; tfjs: `tf.input` → `tf.layers` → `tf.model`; ORT-web: an NCHW ONNX graph written by `bench/onnx_graph.mjs`).',
     'A time is the median over the processes of each process\'s median (the range of the process medians in brackets); a',
-    'ratio is the median over the processes of the ratio within one process. Load average (1 min) when each process started:',
+    'ratio is the median over the processes of the ratio within one process. A superscript gives the samples in each process',
+    'when one has fewer than 5 (a cell stops after 60 s). Load average (1 min) when each process started:',
     `${runs.map((r) => r.loadavg?.[0]?.toFixed(2) ?? '—').join(', ')} on ${os.cpus().length} vCPUs.`, '');
   const failed = runs.map((r, i) => (r.failed ? `process ${i + 1}: ${r.failed}` : null)).filter(Boolean);
   if (failed.length) out.push(`**Processes that failed:** ${failed.join('; ')}`, '');
@@ -114,7 +115,9 @@ export function renderGraphs(runs, shapes, { pass }) {
       if (g.ms === null) return g.cells.find((x) => x?.status === 'error') ? 'error' : 'not run';
       const range = g.processes > 1 ? ` [${fmt(g.lo)}–${fmt(g.hi)}]` : '';
       const bad = g.cells.some((x) => x?.verify?.ok === false) ? ' ≠' : '';
-      return `${fmt(g.ms)}${range}${bad}`;
+      // samples per process, when a process has fewer than 5 (a cell capped by its time budget)
+      const few = g.cells.filter(ok).some((x) => x.samples < 5) ? `<sup>${g.cells.filter(ok).map((x) => x.samples).join('/')}</sup>` : '';
+      return `${fmt(g.ms)}${few}${range}${bad}`;
     })];
   })), '');
 
