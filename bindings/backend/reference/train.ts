@@ -99,15 +99,17 @@ export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
       }
     },
 
-    reluClipGrad(y, dy, dx, count, slope, maxValue) {
+    reluClipGrad(src, dy, dx, count, slope, maxValue, threshold, fromInput) {
       v.refresh();
       const { f32 } = v;
       const s = Math.fround(slope);
       const m = Math.fround(maxValue);
+      const t = Math.fround(threshold);
       for (let i = 0; i < count; i++) {
-        const yi = f32[(y >>> 2) + i];
+        const v0 = f32[(src >>> 2) + i];
         const g = f32[(dy >>> 2) + i];
-        f32[(dx >>> 2) + i] = yi < 0 ? s * g : yi > 0 && yi < m ? g : 0; // y = 0: x at the threshold, no gradient
+        if (fromInput) f32[(dx >>> 2) + i] = v0 > t ? (v0 <= m ? g : 0) : v0 < t ? s * g : 0;
+        else f32[(dx >>> 2) + i] = v0 < 0 ? s * g : v0 > 0 && v0 < m ? g : 0; // y = 0: x at the threshold, no gradient
       }
     },
 
