@@ -11,8 +11,8 @@ import { Rng } from '../util/rng.js';
  */
 const NAMES = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'silu', 'gelu',
   'hard_sigmoid', 'relu6', 'exponential', 'softmax'];
-/** Built-in activations upconv trains (swish and gelu need the pre-activation: only as a separate layer). */
-const BUILT_IN = NAMES.filter((n) => n !== 'swish' && n !== 'silu' && n !== 'gelu');
+/** Built-in activations: all of them (swish, silu and gelu from the pre-activation the training step keeps). */
+const BUILT_IN = NAMES;
 
 /** Inputs wide enough that pre-activations reach past ±3 and 6 (hard_sigmoid, relu6). */
 const wide = (n: number, r: Rng) => r.uniformF32(n, -4, 4);
@@ -31,7 +31,7 @@ BUILT_IN.forEach((name, i) => {
     { kind: 'dense', units: 8, activation: name }, { kind: 'dense', units: 3 },
   ] });
 });
-for (const [i, name] of ['relu', 'leaky_relu', 'sigmoid', 'elu', 'softmax'].entries()) {
+for (const [i, name] of ['relu', 'leaky_relu', 'sigmoid', 'elu', 'softmax', 'swish', 'gelu'].entries()) {
   cases.push({ name: `Conv2D(activation: '${name}') 4×4×5 → 17 (3×3 same), then Conv2D 3`, input: [4, 4, 2], batch: 3, seed: 560 + i, inputs: wide, layers: [
     { kind: 'dense', units: 5 }, { kind: 'conv2d', filters: 17, kernel: [3, 3], padding: 'same', activation: name }, { kind: 'conv2d', filters: 3, kernel: [2, 2] },
   ] });
@@ -66,6 +66,11 @@ const AS_ARGUMENT: [string, LayerSpec][] = [
   ["Dense(activation: Activation('tanh'))", { kind: 'dense', units: 3, activation: { kind: 'activation', name: 'tanh' } }],
   ['Conv2D(activation: LeakyReLU(0.3))', { kind: 'conv2d', filters: 5, kernel: [3, 3], padding: 'same', activation: { kind: 'leakyRelu' } }],
   ["Conv2DTranspose(activation: Activation('sigmoid'))", { kind: 'conv2dTranspose', filters: 4, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: { kind: 'activation', name: 'sigmoid' } }],
+  ['Dense(activation: LeakyReLU(−0.5)) (its gradient needs the input: kept)', { kind: 'dense', units: 6, activation: { kind: 'leakyRelu', alpha: -0.5 } }],
+  ['Dense(activation: ReLU(maxValue 2, negativeSlope 0.1)) (the input kept)', { kind: 'dense', units: 5, activation: { kind: 'relu', maxValue: 2, negativeSlope: 0.1 } }],
+  ['Conv2D(activation: ReLU(maxValue 1.5, threshold 0.25))', { kind: 'conv2d', filters: 5, kernel: [3, 3], padding: 'same', activation: { kind: 'relu', maxValue: 1.5, threshold: 0.25 } }],
+  ["Conv2DTranspose(activation: 'swish') (the pre-activation kept)", { kind: 'conv2dTranspose', filters: 4, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'swish' }],
+  ["Conv2DTranspose(activation: 'gelu'), strides (2, 3)", { kind: 'conv2dTranspose', filters: 9, kernel: [3, 3], strides: [2, 3], padding: 'same', activation: 'gelu' }],
 ];
 AS_ARGUMENT.forEach(([label, spec], i) => {
   const conv = spec.kind !== 'dense';
@@ -87,7 +92,9 @@ function atKinks(name: string, act: LayerSpec, at: number[], seed: number, built
     for (let k = 0; k < 3; k++) kernel[k * units + j] = 0;
     bias[j] = v;
   });
-  const first: LayerSpec = builtIn && act.kind === 'activation' ? { kind: 'dense', units, activation: act.name } : { kind: 'dense', units };
+  // built in: an activation name, or (Keras 3's serialized form) the activation layer as the argument
+  const arg = act.kind === 'activation' ? act.name : (act as Extract<LayerSpec, { kind: 'relu' }>);
+  const first: LayerSpec = builtIn ? { kind: 'dense', units, activation: arg } : { kind: 'dense', units };
   return {
     name: `${name} at ${at.join(', ')}`, input: [3], batch: 3, seed, atKinks: true,
     layers: builtIn ? [first, { kind: 'dense', units: 2 }] : [first, act, { kind: 'dense', units: 2 }],
@@ -112,6 +119,12 @@ const kinks: GradCase[] = [
   atKinks("ReLU(maxValue 2, negativeSlope 0.1): 0 at 0 (relu'(0) and relu(−x)'(0) are both 0)", { kind: 'relu', maxValue: 2, negativeSlope: 0.1 }, [0], 613),
   atKinks("ReLU(negativeSlope 0.2, threshold 0.5): 0 at the threshold", { kind: 'relu', negativeSlope: 0.2, threshold: 0.5 }, [0.5], 614),
   atKinks("ReLU(threshold 0.5): 0 at the threshold", { kind: 'relu', threshold: 0.5 }, [0.5], 615),
+  atKinks('ReLU(maxValue 2): 1 at 2 (clip_by_value passes on the closed interval)', { kind: 'relu', maxValue: 2 }, [2], 617),
+  atKinks('ReLU(maxValue 2, negativeSlope 0.1): 1 at 2', { kind: 'relu', maxValue: 2, negativeSlope: 0.1 }, [2], 618),
+  atKinks('ReLU(maxValue 6, threshold 0.5): 1 at 6 (a threshold: not the relu6 path)', { kind: 'relu', maxValue: 6, threshold: 0.5 }, [0.5, 6], 619),
+  atKinks('ReLU(maxValue 6, negativeSlope 0.1): 0 at 6 (tf.nn.relu6, then the slope)', { kind: 'relu', maxValue: 6, negativeSlope: 0.1 }, [0, 6], 620),
+  atKinks('Dense(activation: ReLU(maxValue 3)): 1 at 3', { kind: 'relu', maxValue: 3 }, [3, 0], 621, true),
+  atKinks('Dense(activation: ReLU(maxValue 6)): 0 at 6 (relu6)', { kind: 'relu', maxValue: 6 }, [6], 622, true),
 ];
 
 describe('activation gradients', () => {

@@ -32,7 +32,22 @@ export type LayerSpec =
   | { kind: 'softmax' }
   | { kind: 'reshape'; target: number[] }
   | { kind: 'flatten' }
-  | { kind: 'dropout'; rate: number };
+  | { kind: 'dropout'; rate: number }
+  | CustomSpec;
+
+/**
+ * A layer described by its own test file (test/grad/custom_layers.ts): the upconv layer, the
+ * oracle op, its random weights (Keras order) and its output shape.
+ */
+export interface CustomSpec {
+  kind: 'custom';
+  layer: (options: { name: string; inputShape?: number[] }) => Layer;
+  op: () => import('./oracle/op.js').OracleOp;
+  weights?: (inShape: readonly number[], r: Rng) => { names: string[]; shapes: number[][]; data: Float32Array[] };
+  output?: (inShape: readonly number[]) => number[];
+  /** The layer's built-in activation (its oracle node follows the op's). */
+  activation?: Act;
+}
 
 /** A layer's weights: Keras names and shapes, and the oracle's param set (same values, float64). */
 export interface Weighted {
@@ -76,6 +91,7 @@ export function specOutput(s: LayerSpec, inShape: readonly number[]): number[] {
       return s.target.map((d) => (d === -1 ? per / known : d));
     }
     case 'flatten': return [size(inShape)];
+    case 'custom': return s.output ? s.output(inShape) : [...inShape];
     default: return [...inShape];
   }
 }
@@ -104,6 +120,7 @@ function upconvLayer(s: LayerSpec, name: string, first: { inputShape?: number[] 
     case 'reshape': return new Reshape(s.target, o);
     case 'flatten': return new Flatten(o);
     case 'dropout': return new Dropout(s.rate, o);
+    case 'custom': return s.layer(o);
   }
 }
 
@@ -161,6 +178,7 @@ function randomWeights(s: LayerSpec, inShape: readonly number[], r: Rng): { name
       const data = names.map((n) => (n === 'gamma' ? r.uniformF32(last, 0.5, 1.5) : n === 'moving_variance' ? r.uniformF32(last, 0.5, 1.5) : r.uniformF32(last, -0.5, 0.5)));
       return { names, shapes: names.map(() => [last]), data };
     }
+    case 'custom': return s.weights ? s.weights(inShape, r) : { names: [], shapes: [], data: [] };
     default: return { names: [], shapes: [], data: [] };
   }
 }
@@ -208,8 +226,9 @@ export function buildChain(o: ChainOptions): BuiltChain {
       case 'reshape': push({ op: O.reshape(s.target), inputs: [v], params: null }); break;
       case 'flatten': push({ op: O.reshape([-1]), inputs: [v], params: null }); break;
       case 'dropout': push({ op: O.dropout(s.rate, o.masks?.get(i) ?? null), inputs: [v], params: null }); break;
+      case 'custom': push({ op: s.op(), inputs: [v], params: set }); break;
     }
-    if (s.kind === 'dense' || s.kind === 'conv2d' || s.kind === 'conv2dTranspose') {
+    if (s.kind === 'dense' || s.kind === 'conv2d' || s.kind === 'conv2dTranspose' || s.kind === 'custom') {
       const a = activationNode(s.activation, v, specOutput(s, shape));
       if (a) push(a);
     }

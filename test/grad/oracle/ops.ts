@@ -170,9 +170,15 @@ export function batchNorm(o: BnOptions): OracleOp {
       const dGamma = new Float64Array(C);
       const dBeta = channelSums(dy, C);
       if (!o.training) {
-        for (let i = 0; i < dx.length; i++) dx[i] = (dy[i] * gamma[i % C]) / Math.sqrt(mv[i % C] + o.epsilon);
-        void mm;
-        return { dInputs: [dx], dParams: [...(o.scale ? [null] : []), ...(o.center ? [null] : []), null, null] };
+        // inference: x̂ from the moving statistics; gamma and beta still get Σ dy·x̂ and Σ dy
+        // (trained when the layer is: training=False in a trainable model, Keras's fine-tuning pattern)
+        for (let i = 0; i < dx.length; i++) {
+          const c = i % C;
+          const inv = 1 / Math.sqrt(mv[c] + o.epsilon);
+          dx[i] = dy[i] * gamma[c] * inv;
+          dGamma[c] += dy[i] * (x.data[i] - mm[c]) * inv;
+        }
+        return { dInputs: [dx], dParams: [...(o.scale ? [dGamma] : []), ...(o.center ? [dBeta] : []), null, null] };
       }
       // y = γ·x̂ + β, x̂ = (x − μ)/σ: dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)), through μ and σ²
       const { mean, variance } = moments(x.data, C);
