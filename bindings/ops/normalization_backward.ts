@@ -35,23 +35,24 @@ export interface GroupFold {
   readonly weightIndex: (c: number) => number;
 }
 
-/** Fills the apply coefficients per (sample, channel) and adds the gamma/beta gradients. */
+/** Fills the apply coefficients per (sample, channel) and adds the gamma/beta gradients (allocates nothing). */
 export function foldGroups(f32: Float32Array, p: GroupFold): void {
   const { n, G, K, count } = p;
   const C = G * K;
-  const at = (ptr: number, i: number) => (ptr >>> 2) + i;
+  const gamma = p.gamma >>> 2, rstd = p.rstd >>> 2, sumDy = p.sumDy >>> 2, sumDyXc = p.sumDyXc >>> 2;
+  const sumXc2 = p.sumXc2 >>> 2, coefD = p.coefD >>> 2, constant = p.constant >>> 2;
+  const dGamma = p.dGamma >= 0 ? p.dGamma >>> 2 : -1, dBeta = p.dBeta >= 0 ? p.dBeta >>> 2 : -1;
   for (let s = 0; s < n; s++) {
     for (let g = 0; g < G; g++) {
-      const r = f32[at(p.rstd, s * G + g)];
+      const r = f32[rstd + s * G + g];
       let sg = 0;
       let sgd = 0;
       let sq = 0;
       for (let k = 0; k < K; k++) {
         const c = g * K + k;
-        const gm = f32[at(p.gamma, c)];
-        sg += gm * f32[at(p.sumDy, s * C + c)];
-        sgd += gm * f32[at(p.sumDyXc, s * C + c)];
-        sq += f32[at(p.sumXc2, s * C + c)];
+        sg += f32[gamma + c] * f32[sumDy + s * C + c];
+        sgd += f32[gamma + c] * f32[sumDyXc + s * C + c];
+        sq += f32[sumXc2 + s * C + c];
       }
       let b: number;
       if (p.mode === 1) {
@@ -60,14 +61,14 @@ export function foldGroups(f32: Float32Array, p: GroupFold): void {
       } else {
         b = -r * r * r * (sgd / count);
       }
-      const constant = (-r * sg) / count;
+      const shift = (-r * sg) / count;
       for (let k = 0; k < K; k++) {
-        const c = g * K + k;
-        f32[at(p.coefD, s * C + c)] = b;
-        f32[at(p.constant, s * C + c)] = constant;
-        const w = p.weightIndex(c);
-        if (p.dGamma >= 0) f32[at(p.dGamma, w)] += r * f32[at(p.sumDyXc, s * C + c)];
-        if (p.dBeta >= 0) f32[at(p.dBeta, w)] += f32[at(p.sumDy, s * C + c)];
+        const at = s * C + g * K + k;
+        f32[coefD + at] = b;
+        f32[constant + at] = shift;
+        const w = p.weightIndex(g * K + k);
+        if (dGamma >= 0) f32[dGamma + w] += r * f32[sumDyXc + at];
+        if (dBeta >= 0) f32[dBeta + w] += f32[sumDy + at];
       }
     }
   }
