@@ -175,13 +175,13 @@ export class SoftmaxOp extends Op {
 
   backward(ctx: BackwardContext): Step[] {
     if (ctx.dInputs[0] < 0) return [];
-    if (this.inner !== 1) throw new ConfigError(`${this.layerName}: training a softmax over a non-last axis is not supported`);
     const rows = ctx.batch * this.outer;
-    const { C } = this;
+    const { C, inner } = this;
     const k = ctx.kernels;
     const y = ctx.output;
     const dy = ctx.dOutput;
     const dx = ctx.dInputs[0];
-    return [() => k.softmaxGrad(y, dy, dx, rows, C)];
+    if (inner === 1) return [() => k.softmaxGrad(y, dy, dx, rows, C)];
+    return [() => k.softmaxStridedGrad(y, dy, dx, rows, C, inner)];
   }
 }

@@ -5,7 +5,8 @@ import { Rng } from '../util/rng.js';
 
 /**
  * Every activation's backward, as an Activation layer and (where upconv trains it) as the
- * built-in `activation` of a Dense or Conv2D, plus the LeakyReLU, ReLU, ELU and Softmax layers;
+ * built-in `activation` of a Dense or Conv2D, plus the LeakyReLU, ReLU, ELU and Softmax layers (Softmax
+ * also over non-last and adjacent axes);
  * then TF's conventions at the kinks with pre-activations exactly on them (relu'(0) = 0,
  * leaky'(0) = slope, selu'(0) = scale, elu'(0) = alpha·1, relu6'(0) = relu6'(6) = 0, …).
  */
@@ -57,6 +58,21 @@ LAYERS.forEach(([label, spec], i) => {
   ] });
 });
 
+// Softmax over a non-last axis (and adjacent axes): C values `inner` floats apart, inner 4, 5, 7
+// and 8 (four lanes and their tails), with an outer block. The Dense before it has no bias: a
+// per-channel bias shifts whole softmax rows here, so its gradient is exactly 0 and finite
+// differences would only measure their own noise.
+const STRIDED: [string, number[], number, number | number[], boolean][] = [
+  ['Softmax(axis 1) on 5×7 (inner 7)', [5, 3], 7, 1, false],
+  ['Softmax(axis −2) on 3×4×5 (inner 5, 3 outer blocks)', [3, 4, 2], 5, -2, false],
+  ['Softmax(axis [1, 2]) on 2×3×8 (C 6, inner 8), as the output', [2, 3, 2], 8, [1, 2], true],
+  ['Softmax(axis 1) on 4×4 (inner 4), as the output', [4, 3], 4, 1, true],
+];
+STRIDED.forEach(([label, input, units, axis, last], i) => {
+  cases.push({ name: `${label} after Dense → ${units}${last ? '' : ', then Dense 2'}`, input, batch: 3, seed: 640 + i, inputs: wide, layers: [
+    { kind: 'dense', units, useBias: false }, { kind: 'softmax', axis }, ...(last ? [] : [{ kind: 'dense', units: 2 } as LayerSpec]),
+  ] });
+});
 // an activation layer as the activation argument (Keras 3 serializes activations so): one fused op
 const AS_ARGUMENT: [string, LayerSpec][] = [
   ['Dense(activation: LeakyReLU(0.2))', { kind: 'dense', units: 8, activation: { kind: 'leakyRelu', alpha: 0.2 } }],

@@ -29,7 +29,7 @@ export type LayerSpec =
   | { kind: 'leakyRelu'; alpha?: number }
   | { kind: 'relu'; maxValue?: number | null; negativeSlope?: number; threshold?: number }
   | { kind: 'elu'; alpha?: number }
-  | { kind: 'softmax' }
+  | { kind: 'softmax'; axis?: number | number[] }
   | { kind: 'reshape'; target: number[] }
   | { kind: 'flatten' }
   | { kind: 'dropout'; rate: number }
@@ -116,7 +116,7 @@ function upconvLayer(s: LayerSpec, name: string, first: { inputShape?: number[] 
     case 'leakyRelu': return s.alpha === undefined ? new LeakyReLU(o) : new LeakyReLU({ ...o, alpha: s.alpha });
     case 'relu': return new ReLU({ ...o, maxValue: s.maxValue ?? null, negativeSlope: s.negativeSlope ?? 0, threshold: s.threshold ?? 0 });
     case 'elu': return s.alpha === undefined ? new ELU(o) : new ELU({ ...o, alpha: s.alpha });
-    case 'softmax': return new Softmax(o);
+    case 'softmax': return new Softmax(s.axis === undefined ? o : { ...o, axis: s.axis });
     case 'reshape': return new Reshape(s.target, o);
     case 'flatten': return new Flatten(o);
     case 'dropout': return new Dropout(s.rate, o);
@@ -131,7 +131,7 @@ function activationLayerNode(s: ActivationLayerSpec, v: number, shape: readonly 
     case 'leakyRelu': return { op: O.activation('leaky', elementwise('leaky_relu', s.alpha ?? 0.3)), inputs: [v], params: null };
     case 'relu': return { op: O.activation('relu layer', reluLayer(s.maxValue ?? null, s.negativeSlope ?? 0, s.threshold ?? 0)), inputs: [v], params: null };
     case 'elu': return { op: O.activation('elu layer', elementwise('elu', s.alpha ?? 1)), inputs: [v], params: null };
-    case 'softmax': return { op: O.softmax(), inputs: [v], params: null };
+    case 'softmax': return { op: O.softmax(s.axis), inputs: [v], params: null };
   }
 }
 

@@ -15,6 +15,8 @@ export interface TrainKernels {
   activationGrad(src: number, dy: number, dx: number, count: number, act: Act, alpha: number): void;
   /** Softmax backward over rows of C: dx = y·(dy − Σ dy·y). */
   softmaxGrad(y: number, dy: number, dx: number, rows: number, C: number): void;
+  /** Softmax backward along an axis of C values `inner` floats apart, in `outer` blocks (Softmax(axis) on a non-last axis). */
+  softmaxStridedGrad(y: number, dy: number, dx: number, outer: number, C: number, inner: number): void;
   /**
    * Keras ReLU layer backward. fromInput 1: `src` is the input x; slope where x < threshold, 0 at
    * it, 1 on (threshold, maxValue] (clip_by_value's closed interval), 0 above. fromInput 0: `src`

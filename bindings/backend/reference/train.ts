@@ -47,7 +47,7 @@ function actGrad(s: number, g: number, act: number, alpha: number): number {
   }
 }
 
-type TrainKeys = 'igemmWeightGrad' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
+type TrainKeys = 'igemmWeightGrad' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'softmaxStridedGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
   'resizeBilinearGrad' | 'channelMoments' | 'bnGradReduce' | 'bnGradApply' | 'accumulate' | 'mulMask' | 'adamUpdate' |
   'sgdUpdate' | 'rmspropUpdate' | 'dropoutMask';
 
@@ -96,6 +96,23 @@ export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
         let dot = 0;
         for (let c = 0; c < C; c++) dot += f32[(dy >>> 2) + o + c] * f32[(y >>> 2) + o + c];
         for (let c = 0; c < C; c++) f32[(dx >>> 2) + o + c] = f32[(y >>> 2) + o + c] * (f32[(dy >>> 2) + o + c] - dot);
+      }
+    },
+
+    // float32 sums over c in order, as every wasm build does
+    softmaxStridedGrad(y, dy, dx, outer, C, inner) {
+      v.refresh();
+      const { f32 } = v;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const at = o * C * inner + i;
+          let dot = 0;
+          for (let c = 0; c < C; c++) dot = Math.fround(dot + Math.fround(f32[(dy >>> 2) + at + c * inner] * f32[(y >>> 2) + at + c * inner]));
+          for (let c = 0; c < C; c++) {
+            const e = at + c * inner;
+            f32[(dx >>> 2) + e] = f32[(y >>> 2) + e] * Math.fround(f32[(dy >>> 2) + e] - dot);
+          }
+        }
       }
     },
 
