@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
  * leaky'(0) = slope, selu'(0) = scale, elu'(0) = alpha·1, relu6'(0) = relu6'(6) = 0, …).
  */
 const NAMES = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'silu', 'gelu',
-  'hard_sigmoid', 'relu6', 'exponential', 'softmax'];
+  'hard_sigmoid', 'relu6', 'exponential', 'softmax', 'hard_sigmoid_keras2'];
 /** Built-in activations: all of them (swish, silu and gelu from the pre-activation the training step keeps). */
 const BUILT_IN = NAMES;
 
