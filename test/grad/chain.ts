@@ -8,10 +8,12 @@ import {
   Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Dropout, ELU, Flatten, type Layer, LeakyReLU, ReLU,
   Reshape, Sequential, Softmax, UpSampling2D, tensor,
 } from '../../bindings/index.js';
+import type { TfMethod } from '../util/naive_resize.js';
 import { Rng } from '../util/rng.js';
 import { elementwise, reluLayer } from './oracle/activations.js';
 import type { ONode, OGraph, ParamSet } from './oracle/graph.js';
 import * as O from './oracle/ops.js';
+import { tfUpSampling } from './oracle/resample.js';
 import { size } from './oracle/values.js';
 
 type Pair = readonly [number, number];
@@ -23,7 +25,7 @@ export type LayerSpec =
   | { kind: 'dense'; units: number; useBias?: boolean; activation?: Act; trainable?: boolean }
   | { kind: 'conv2d'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; useBias?: boolean; activation?: Act }
   | { kind: 'conv2dTranspose'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; outputPadding?: Pair | null; useBias?: boolean; activation?: Act }
-  | { kind: 'upSampling'; size: Pair; interpolation: 'nearest' | 'bilinear' }
+  | { kind: 'upSampling'; size: Pair; interpolation: 'nearest' | 'bilinear' | TfMethod }
   | { kind: 'batchNorm'; epsilon?: number; momentum?: number; center?: boolean; scale?: boolean; trainable?: boolean }
   | { kind: 'activation'; name: string }
   | { kind: 'leakyRelu'; alpha?: number }
@@ -214,7 +216,11 @@ export function buildChain(o: ChainOptions): BuiltChain {
       case 'dense': push({ op: O.dense(s.units, s.useBias ?? true), inputs: [v], params: set }); break;
       case 'conv2d': push({ op: O.conv2d(s.filters, geometry(s), s.useBias ?? true), inputs: [v], params: set }); break;
       case 'conv2dTranspose': push({ op: O.conv2dTranspose(s.filters, geometry(s), s.outputPadding ?? null, s.useBias ?? true), inputs: [v], params: set }); break;
-      case 'upSampling': push({ op: O.upSampling(s.size, s.interpolation), inputs: [v], params: null }); break;
+      case 'upSampling': {
+        const op = s.interpolation === 'nearest' || s.interpolation === 'bilinear' ? O.upSampling(s.size, s.interpolation) : tfUpSampling(s.size, s.interpolation);
+        push({ op, inputs: [v], params: null });
+        break;
+      }
       case 'batchNorm':
         push({ op: O.batchNorm({ epsilon: s.epsilon ?? 1e-3, center: s.center ?? true, scale: s.scale ?? true, training: !!o.training && s.trainable !== false }), inputs: [v], params: set });
         break;
