@@ -18,23 +18,12 @@ async function fetchOne(base, name, onProgress) {
     throw new Error(`fetching ${url} failed (${e.message})`);
   }
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}; copy the data next to the page first (node examples/fashion/copy-data.mjs --to <folder>)`);
+  // the whole body at once: reading res.body with a reader makes Chromium report the request as
+  // aborted (net::ERR_ABORTED) when the bytes are all there before the load has completed
   const total = Number(res.headers.get('content-length')) || 0;
-  const parts = [];
-  let got = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    got += value.length;
-    onProgress?.({ file: name, loaded: got, total });
-  }
-  const bytes = new Uint8Array(got);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
+  onProgress?.({ file: name, loaded: 0, total });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  onProgress?.({ file: name, loaded: bytes.length, total: bytes.length });
   return parseIdx(await inflate(bytes), url.pathname);
 }
 

@@ -44,6 +44,7 @@ export async function checkTrainPage(chrome, { repo, dataDir, steps = 4, batch =
     });
     if (grid.hi - grid.lo < 16) problems.push(`the sample grid is blank (gray levels ${grid.lo}..${grid.hi})`);
     for (const e of page.errors()) problems.push(`${e.kind}: ${e.text}`);
+    for (const l of page.logs.filter((x) => x.kind === 'requestfailed')) problems.push(`${l.kind}: ${l.text}`);
     if (!server.requests.some((p) => p.endsWith('/data/t10k-images-idx3-ubyte.gz'))) problems.push('the page did not fetch its data from its own folder');
     if (problems.length) throw new Error(problems.join('\n'));
     const l = st.losses;
