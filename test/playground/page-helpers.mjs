@@ -34,3 +34,28 @@ export async function dropFiles(page, selector, files) {
     for (const type of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, { sel: selector, items: payload });
 }
+
+/**
+ * The controls a screen reader would announce without a name: every input, select, textarea,
+ * button, [role=button|tab|img] and canvas (in every tab, shown or not) needs a label (<label for>,
+ * a wrapping <label>, aria-label, aria-labelledby) or, for buttons and tabs, text. Returns
+ * descriptions of the unnamed ones.
+ */
+export function unlabelledControls(page) {
+  return page.evaluate(() => {
+    const text = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const nameOf = (el) => {
+      const by = el.getAttribute('aria-labelledby');
+      if (by) return by.split(/\s+/).map((id) => text(document.getElementById(id))).join(' ').trim();
+      if (el.getAttribute('aria-label')?.trim()) return el.getAttribute('aria-label').trim();
+      if (el.labels?.length) return [...el.labels].map(text).join(' ').trim();
+      const role = el.getAttribute('role');
+      if (el.tagName === 'BUTTON' || role === 'button' || role === 'tab') return text(el);
+      return '';
+    };
+    const sel = 'input, select, textarea, button, [role=button], [role=tab], [role=img], canvas';
+    return [...document.querySelectorAll(sel)]
+      .filter((el) => el.type !== 'hidden' && !nameOf(el))
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('role') ? `[role=${el.getAttribute('role')}]` : ''}`);
+  });
+}

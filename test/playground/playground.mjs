@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { copyFashionData } from '../../examples/fashion/copy-data.mjs';
 import { serveStatic } from '../../examples/playground/scripts/static-server.mjs';
 import { waitFor } from './browser.mjs';
-import { canvasStats, dropFiles } from './page-helpers.mjs';
+import { canvasStats, dropFiles, unlabelledControls } from './page-helpers.mjs';
 
 const ready = (page) => waitFor(page, () => window.__playground?.ready === true, null, 90_000, 'the playground did not get ready');
 
@@ -222,12 +222,16 @@ export async function checkIsolated(chrome, { site, repo, shared, dataDir, scree
     await ready(page);
     const iso = await page.evaluate(() => window.__playground.isolation);
     if (iso.status !== 'headers' || !iso.crossOriginIsolated) problems.push(`with COOP/COEP headers the page reports ${JSON.stringify(iso)}`);
+    const unnamed = await unlabelledControls(page);
+    if (unnamed.length) problems.push(`controls without a name for screen readers: ${unnamed.join(', ')}`);
     await checkGenerate(page, problems, notes);
     if (shared) await checkByo(page, problems, notes, shared);
     else skipped.push('bring your own: ../shared/models/ is not there');
     await checkCompare(page, problems, notes);
     if (dataDir) await checkTrain(page, problems, notes, { repo });
     else skipped.push('train: no Fashion-MNIST files (Debian dataset-fashion-mnist, or --data)');
+    const unnamedAtEnd = (await unlabelledControls(page)).filter((c) => !unnamed.includes(c));
+    if (unnamedAtEnd.length) problems.push(`controls without a name for screen readers after every tab ran: ${unnamedAtEnd.join(', ')}`);
     if (screenshot) {
       await selectTab(page, 'Generate');
       await page.fill('#gen-seed', '1');

@@ -88,7 +88,9 @@ if (!noBrowser && !existsSync(join(repo, 'dist', 'browser.js'))) throw new Error
 let site = resolve(String(args.site ?? join(repo, 'examples', 'playground', 'dist')));
 let siteMissing = null;
 if (!noBrowser && (wanted('playground') || wanted('playground-sw'))) {
-  if (args.build) {
+  if (args.build && !existsSync(join(repo, 'examples', 'playground', 'node_modules', 'vite', 'package.json'))) {
+    siteMissing = 'Vite is not installed in examples/playground/ (npm ci there; npm test does it)';
+  } else if (args.build) {
     scratch = mkdtempSync(join(tmpdir(), 'upconv-playground-site-'));
     site = join(scratch, 'site');
     const b = spawnSync(process.execPath, [join(repo, 'examples', 'playground', 'scripts', 'build.mjs'), `--out=${site}`, '--no-data', '--quiet'], { encoding: 'utf8', timeout: 180_000 });

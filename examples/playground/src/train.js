@@ -39,6 +39,8 @@ export function setupTrain(app) {
     if (!force && now < plotDue) return;
     plotDue = now + 500;
     $('train-plot').innerHTML = lossPlotSVG(losses, { width: 560, height: 280, title: 'Fashion-MNIST DCGAN' });
+    const last = (k) => losses[k].at(-1)?.toFixed(3) ?? 'none yet';
+    $('train-plot').setAttribute('aria-label', `Loss curves over ${losses['g loss'].length} steps; latest d loss on real ${last('d loss on real')}, on fake ${last('d loss on fake')}, g loss ${last('g loss')}`);
   }
 
   function onMessage({ data: m }) {
