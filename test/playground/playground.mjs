@@ -137,7 +137,8 @@ async function checkCompare(page, problems, notes) {
   await waitFor(page, () => window.__playground.compare, null, 120_000, 'the comparison did not finish');
   const c = await page.evaluate(() => window.__playground.compare);
   const ids = c.results.map((r) => r.id);
-  for (const want of ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js']) if (!ids.includes(want)) problems.push(`the comparison has no ${want} row`);
+  const threads = await page.evaluate(() => window.__playground.threadsApi);
+  for (const want of ['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar', 'js', ...(threads ? ['threads'] : [])]) if (!ids.includes(want)) problems.push(`the comparison has no ${want} row`);
   for (const r of c.results) {
     if (r.error || !(r.ms > 0)) problems.push(`${r.label}: ${r.error ?? `no time (${r.ms})`}`);
     else if (r.diff == null) problems.push(`${r.label}: no comparison with the reference`);

@@ -44,7 +44,8 @@ export function backendList() {
       label: 'WebAssembly SIMD, threads',
       async activate() {
         U.setBackend('wasm');
-        await U.init({ threads: 'auto' });
+        // at least 2 (init's 'auto' takes half the cores: 1 on a 2-core machine), at most 4
+        await U.init({ threads: Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)) });
         const t = threads.getThreads();
         this.note = t.threads > 1 ? `${t.threads} threads` : `1 thread (${t.reason ?? 'no reason given'})`;
       },

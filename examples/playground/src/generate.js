@@ -1,10 +1,11 @@
 // The Generate tab: the default model's grid for a seed, a new batch on a click, sliders that
-// offset a few latent dimensions of every sample, and an animated latent walk (slerp).
-import { sampleLatents, tensor } from 'upconv';
-import { describeInputs, detectRange, drawBatch, inputsFor, slerp } from './view.js';
+// offset a few latent dimensions of every sample, and an animated latent walk (latentWalk: slerp).
+import { latentWalk, sampleLatents, tensor } from 'upconv';
+import { describeInputs, detectRange, drawBatch, inputsFor } from './view.js';
 
 const GRID = 64;
 const WALK = 16;
+const SEGMENTS = 8;
 const SLIDER_DIMS = [0, 1, 2, 3, 4, 5];
 const $ = (id) => document.getElementById(id);
 
@@ -12,6 +13,7 @@ export function setupGenerate(app) {
   let entry = null; // { model, desc, range }
   let base = null; // the seed's latents
   const offsets = new Float32Array(SLIDER_DIMS.length);
+  let walk = null; // the playing latent walk
 
   function latents() {
     const z = base.data.slice();
@@ -36,6 +38,7 @@ export function setupGenerate(app) {
     const dim = entry.desc.latent.shape;
     base = sampleLatents(GRID, dim, { seed });
     draw();
+    if (walk) restartWalk(); // the walk follows the seed
   }
 
   function seedFromField() {
@@ -83,28 +86,29 @@ export function setupGenerate(app) {
     setSeed(seed);
   });
 
-  // the latent walk: WALK cells, each slerping through its own seeded keyframes
-  let walk = null;
-  function keyframe(k) {
-    return sampleLatents(WALK, entry.desc.latent.shape, { seed: (Number($('gen-seed').value) * 31 + k * 7919 + 17) >>> 0 });
+  // the latent walk: WALK cells, each its own latentWalk (upconv's slerp through SEGMENTS + 1
+  // seeded latents), played forward and back so it never jumps
+  function chains(frames) {
+    const seed = Number($('gen-seed').value) >>> 0;
+    return Array.from({ length: WALK }, (_, c) => latentWalk(frames, entry.desc.latent.shape, { seed: (Math.imul(seed, WALK) + c) >>> 0, walks: SEGMENTS }).data);
+  }
+  function startWalk() {
+    const frames = Math.min(240, Math.max(4, Math.round(Number($('walk-speed').value)) || 24));
+    const size = entry.desc.latent.shape.reduce((a, b) => a * b, 1);
+    walk = { frames, size, chains: chains(frames), f: 0, dir: 1, timer: 0, z: tensor(new Float32Array(WALK * size), [WALK, ...entry.desc.latent.shape]) };
   }
   function walkFrame() {
     if (!walk) return;
-    const frames = Math.max(4, Number($('walk-speed').value) || 24);
-    const t = walk.frame / frames;
-    const size = walk.a.data.length / WALK;
-    for (let s = 0; s < WALK; s++) {
-      slerp(walk.a.data.subarray(s * size, (s + 1) * size), walk.b.data.subarray(s * size, (s + 1) * size), t, walk.z.data.subarray(s * size, (s + 1) * size));
-    }
+    const { frames, size } = walk;
+    const last = SEGMENTS * (frames - 1); // the rows' shared ends counted once
+    const seg = Math.min(Math.floor(walk.f / (frames - 1)), SEGMENTS - 1);
+    const row = seg * frames + (walk.f - seg * (frames - 1));
+    for (let c = 0; c < WALK; c++) walk.z.data.set(walk.chains[c].subarray(row * size, (row + 1) * size), c * size);
     const y = entry.model.predict(inputsFor(entry.desc, walk.z));
     drawBatch($('walk-grid'), y, entry.range.range, { columns: 4, scale: 3 });
-    $('walk-caption').textContent = `Latent walk: keyframe ${walk.k} → ${walk.k + 1}, frame ${walk.frame + 1} of ${frames}`;
-    if (++walk.frame >= frames) {
-      walk.frame = 0;
-      walk.k++;
-      walk.a = walk.b;
-      walk.b = keyframe(walk.k + 1);
-    }
+    $('walk-caption').textContent = `Latent walk: latent ${seg + 1} → ${seg + 2} of ${SEGMENTS + 1}, frame ${walk.f - seg * (frames - 1) + 1} of ${frames}${walk.dir < 0 ? ' (backwards)' : ''}`;
+    if ((walk.f === last && walk.dir > 0) || (walk.f === 0 && walk.dir < 0)) walk.dir = -walk.dir;
+    walk.f += walk.dir;
     app.state.walkFrames = (app.state.walkFrames ?? 0) + 1;
     walk.timer = setTimeout(() => requestAnimationFrame(walkFrame), 40);
   }
@@ -119,12 +123,17 @@ export function setupGenerate(app) {
   $('walk-play').addEventListener('click', () => {
     if (!entry) return;
     if (walk) return stopWalk();
-    const a = keyframe(0);
-    walk = { k: 0, frame: 0, a, b: keyframe(1), z: tensor(new Float32Array(a.data.length), a.shape), timer: 0 };
+    startWalk();
     $('walk-play').setAttribute('aria-pressed', 'true');
     $('walk-play').textContent = 'Stop walk';
     walkFrame();
   });
+  function restartWalk() {
+    clearTimeout(walk.timer);
+    startWalk();
+    walkFrame();
+  }
+  $('walk-speed').addEventListener('change', () => walk && restartWalk());
 
   return {
     /** Shows a model (the default one). */

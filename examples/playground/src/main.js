@@ -2,7 +2,7 @@
 // isolation, threads), the shared model list, and the four sections. window.__playground holds
 // the state the headless test reads (test/playground/).
 import { getBackend, init } from 'upconv';
-import { bestFlavour, threadsStatus } from './backends.js';
+import { bestFlavour, threadsApi, threadsStatus } from './backends.js';
 import { setupByo } from './byo.js';
 import { setupCompare } from './compare.js';
 import { loadDefaultModel } from './default-model.js';
@@ -75,6 +75,7 @@ async function main() {
   env();
   state.isolation = { status: window.coi?.status ?? 'off', crossOriginIsolated, reason: window.coi?.reason ?? null };
   state.defaultFlavour = defaultFlavour;
+  state.threadsApi = !!threadsApi();
 
   const generate = setupGenerate(app);
   setupByo(app);

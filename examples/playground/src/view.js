@@ -96,25 +96,6 @@ export function drawBatch(canvas, y, range, { columns, scale = 3, padding = 2 } 
     : `${y.shape[0]} samples of ${y.data.length / y.shape[0]} values, one row each (not an image)`;
 }
 
-/** Spherical interpolation between two latents (linear when they are nearly parallel). */
-export function slerp(a, b, t, out) {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  const cos = na > 0 && nb > 0 ? Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb))) : 1;
-  const omega = Math.acos(cos);
-  const s = Math.sin(omega);
-  const wa = s < 1e-6 ? 1 - t : Math.sin((1 - t) * omega) / s;
-  const wb = s < 1e-6 ? t : Math.sin(t * omega) / s;
-  for (let i = 0; i < a.length; i++) out[i] = wa * a[i] + wb * b[i];
-  return out;
-}
-
 /** The browser's name and version, for the comparison's caption. */
 export function browserName() {
   const ua = navigator.userAgent;
