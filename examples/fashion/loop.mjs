@@ -1,6 +1,7 @@
 // The classic Keras GAN loop for the Fashion-MNIST DCGAN, one step at a time, in any runtime: the
-// node example (examples/train-fashion-dcgan.mjs), the page (examples/train-fashion-browser/) and
-// the playground's Train tab drive it. Per step: the discriminator on a real half-batch (labels
+// loop of the node example (examples/train-fashion-dcgan.mjs, which still has its own copy: same
+// seeds, shuffles, latents and labels), for the page (examples/train-fashion-browser/) and the
+// playground's Train tab. Per step: the discriminator on a real half-batch (labels
 // `smooth`, one-sided label smoothing) and on a generated half-batch (labels 0), then the
 // combined model (d frozen) on a full batch of latents labelled 1. Seeded: the same seed, data
 // and build give the same losses.
