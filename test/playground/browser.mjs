@@ -39,7 +39,8 @@ export async function launch() {
       const track = (p) => {
         p.on('console', (m) => logs.push({ kind: `console.${m.type()}`, text: m.text() }));
         p.on('pageerror', (e) => logs.push({ kind: 'pageerror', text: `${e.name}: ${e.message}` }));
-        p.on('requestfailed', (r) => logs.push({ kind: 'requestfailed', text: `${r.url()} ${r.failure()?.errorText}` }));
+        p.on('requestfailed', (r) => logs.push({ kind: 'requestfailed', text: `${r.url()} ${r.failure()?.errorText}`, url: r.url(), at: logs.length }));
+        p.on('requestfinished', (r) => logs.push({ kind: 'requestfinished', text: r.url(), url: r.url() }));
       };
       track(page);
       context.on('page', track);
@@ -60,6 +61,6 @@ export async function waitFor(page, fn, arg, timeout, what) {
   try {
     return await page.waitForFunction(fn, arg, { timeout, polling: 200 });
   } catch (e) {
-    throw new Error(`${what}: ${e.message.split('\n')[0]}\n${page.logs.map((l) => `  ${l.kind}: ${l.text}`).join('\n')}`);
+    throw new Error(`${what}: ${e.message.split('\n')[0]}\n${page.logs.filter((l) => l.kind !== 'requestfinished').map((l) => `  ${l.kind}: ${l.text}`).join('\n')}`);
   }
 }

@@ -198,9 +198,15 @@ async function checkTrain(page, problems, notes, { repo, steps = 4 }) {
   }
 }
 
-function finish(page, problems) {
+/**
+ * Adds the page's errors and failed requests to `problems` and throws if there are any. With
+ * `reloaded` (the service worker's one reload), a request the reload aborted and the new page
+ * fetched again is no problem.
+ */
+function finish(page, problems, { reloaded = false } = {}) {
   for (const e of page.errors()) problems.push(`${e.kind}: ${e.text}`);
-  for (const l of page.logs.filter((x) => x.kind === 'requestfailed')) problems.push(`${l.kind}: ${l.text}`);
+  const refetched = (l, i) => reloaded && / net::ERR_ABORTED$/.test(l.text) && page.logs.slice(i + 1).some((x) => x.kind === 'requestfinished' && x.url === l.url);
+  for (const [i, l] of page.logs.entries()) if (l.kind === 'requestfailed' && !refetched(l, i)) problems.push(`${l.kind}: ${l.text}`);
   if (problems.length) throw new Error(problems.join('\n'));
 }
 
@@ -264,7 +270,7 @@ export async function checkNotIsolated(chrome, { site }) {
     const a = await canvasStats(page, 'gen-grid');
     if (a.hi === a.lo) problems.push('the grid is blank (service worker)');
     notes.push(`service worker: crossOriginIsolated ${iso.crossOriginIsolated}`);
-    finish(page, problems);
+    finish(page, problems, { reloaded: true });
     await page.closeContext();
     page = await chrome.newPage(server.url);
     await page.goto(`${server.url}?coi=0`, { timeout: 30_000 });
