@@ -9,8 +9,11 @@
 // in the implementation's own format, and includes getting the output back into JS memory.
 import { createRequire } from 'node:module';
 import { nchwToNhwc, nhwcToNchw } from './util.mjs';
+import { buildOnnxGraph } from './onnx_graph.mjs';
 import { buildOnnxModel } from './onnx_model.mjs';
+import { buildTfjsGraph } from './tfjs_graph.mjs';
 import { buildTfjsModel, loadTfjs, tfjsVersion, useTfjsBackend } from './tfjs_models.mjs';
+import { buildUpconvGraph } from './upconv_graph.mjs';
 
 const require = createRequire(import.meta.url);
 const size = (s) => s.reduce((a, b) => a * b, 1);
@@ -98,8 +101,9 @@ function upconvImpl(flavour, mode) {
     activate,
     async prepare(shape, data) {
       const u = await loadUpconv();
-      const model = buildUpconvModel(u, shape, data);
-      const x = u.tensor(data.input, data.inputShape);
+      const model = shape.graph ? buildUpconvGraph(u, shape, data) : buildUpconvModel(u, shape, data);
+      // a graph with several inputs (a part of a graph, in graph_profile.mjs) takes them as a list
+      const x = shape.graph && data.inputs.length > 1 ? data.inputs.map((i) => u.tensor(i.data, i.shape)) : u.tensor(data.input, data.inputShape);
       if (mode === 'io') {
         const io = model.ioTensors(data.inputShape[0]);
         io.input.data.set(data.input); // written once, as a caller producing latents in place would
@@ -137,7 +141,7 @@ function tfjsImpl(backend) {
     activate: () => useTfjsBackend(backend),
     async prepare(shape, data) {
       const tf = await loadTfjs();
-      const model = buildTfjsModel(shape, data);
+      const model = shape.graph ? buildTfjsGraph(tf, shape, data) : buildTfjsModel(shape, data);
       let last = null;
       return {
         isAsync: false,
@@ -187,7 +191,8 @@ function ortImpl() {
     async activate() {},
     async prepare(shape, data) {
       const o = await loadOrt();
-      const { bytes, inputDims, outputDims } = buildOnnxModel(shape, data.weights);
+      const built = shape.graph ? buildOnnxGraph(shape, data.weights) : buildOnnxModel(shape, data.weights);
+      const { bytes, outputDims } = built;
       const session = await o.InferenceSession.create(bytes, {
         executionProviders: ['wasm'],
         graphOptimizationLevel: 'all',
@@ -195,13 +200,15 @@ function ortImpl() {
         intraOpNumThreads: 1,
         interOpNumThreads: 1,
       });
-      const input = data.inputShape.length === 4 ? nhwcToNchw(data.input, data.inputShape) : data.input;
-      const x = new o.Tensor('float32', input, inputDims);
+      const toOnnx = (values, dims) => (dims.length === 4 ? nhwcToNchw(values, dims) : values);
+      const feeds = shape.graph
+        ? Object.fromEntries(data.inputs.map((inp, i) => [built.inputs[i].name, new o.Tensor('float32', toOnnx(inp.data, inp.shape), built.inputs[i].dims)]))
+        : { x: new o.Tensor('float32', toOnnx(data.input, data.inputShape), built.inputDims) };
       let last = null;
       return {
         isAsync: true,
         run: async () => {
-          const r = await session.run({ x });
+          const r = await session.run(feeds);
           last = r.y;
         },
         output: () => {

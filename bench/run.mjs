@@ -4,17 +4,22 @@
 //      SIMD only behind that flag), verified against upconv-simd in that process, and the
 //      relaxed_madd peak. upconv-simd and onnxruntime-web are timed again in that process, so that
 //      the relaxed ratios come from one process (cells tagged `@relaxed`).
+//   3. the graph generators (a U-Net, an SR generator: bench/graphs.mjs) in `--graph-runs` fresh
+//      processes (default 3, 1 with --quick), upconv relaxed / simd, tfjs-wasm and ORT-web side by
+//      side in each (bench/graph_runs.mjs);
 // then merges their JSON, prints the tables and writes bench/RESULTS.md.
 //
 //   node bench/run.mjs [--quick] [--shapes id,id] [--budget ms] [--rounds n] [--max-cell ms]
-//                      [--no-relaxed] [--out file.md]
-// Options other than --no-relaxed / --out go to both suite runs. A run that fails is reported as
-// n/a with its reason; the other one's results are still written.
+//                      [--no-relaxed] [--graph-runs n] [--out file.md]
+// Options other than --no-relaxed / --graph-runs / --out go to every suite run; --shapes picks
+// layer shapes for runs 1-2 and graph shapes for 3. A run that fails is reported as n/a with its
+// reason; the others' results are still written.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderGraphs, runGraphs } from './graph_runs.mjs';
 import { analyse, SHAPES } from './shapes.mjs';
 import { cpuModel, TOLERANCE } from './util.mjs';
 
@@ -22,14 +27,21 @@ const SUITE = fileURLToPath(new URL('./suite.mjs', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { pass: [], relaxed: true, out: DEFAULT_OUT };
+  const opts = { pass: [], relaxed: true, out: DEFAULT_OUT, graphRuns: null, shapes: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-relaxed') opts.relaxed = false;
     else if (a === '--out') opts.out = argv[++i];
-    else if (['--shapes', '--budget', '--rounds', '--max-cell'].includes(a)) opts.pass.push(a, argv[++i]);
+    else if (a === '--graph-runs') opts.graphRuns = Math.max(0, Number(argv[++i]) | 0);
+    else if (a === '--shapes') opts.shapes = argv[++i].split(',').filter(Boolean);
+    else if (['--budget', '--rounds', '--max-cell'].includes(a)) opts.pass.push(a, argv[++i]);
     else if (a === '--quick' || a === '--no-peak') opts.pass.push(a);
     else throw new Error(`unknown argument ${a}`);
+  }
+  opts.graphRuns ??= opts.pass.includes('--quick') ? 1 : 3;
+  if (opts.shapes) {
+    const unknown = opts.shapes.filter((id) => !SHAPES.some((s) => s.id === id));
+    if (unknown.length) throw new Error(`unknown shape ${unknown.join(', ')}`);
   }
   return opts;
 }
@@ -99,7 +111,7 @@ function rowsOf(shapes) {
   return rows;
 }
 
-function render(merged, { shapes, command, seconds }) {
+function render(merged, { shapes, command, seconds, graphs }) {
   const { env, peak, impls, cells } = merged;
   const cell = (shapeId, implId) => cells.find((c) => c.shape === shapeId && c.impl === implId);
   const idFor = (col, row) => (row.into ? (col.id.startsWith('upconv-') ? `${col.id}${row.sfx}` : null) : col.id);
@@ -244,7 +256,7 @@ function render(merged, { shapes, command, seconds }) {
   speedTarget('generator batch 64', 'generator-b64', 1.3);
   for (const s of shapes) {
     const info = analyse(s);
-    if (!s.layers.every((l) => l.kind === 'convT') || info.flops < 1e8) continue;
+    if (!s.layers?.every((l) => l.kind === 'convT') || info.flops < 1e8) continue;
     for (const [fl, min, pk] of [['simd', 35, mulAdd], ['relaxed', 45, relaxedMadd]]) {
       const m = ms(s.id, `upconv-${fl}`);
       const v = m === null ? null : info.flops / (m * 1e6);
@@ -284,6 +296,11 @@ function render(merged, { shapes, command, seconds }) {
     if (c.status === 'error') problems.push(`- ${c.shape} / ${c.impl}: error (${c.error})`);
     else if (c.verify && c.verify.ok === false) problems.push(`- ${c.shape} / ${c.impl}: output disagrees with ${c.verify.against} (${c.verify.why ?? `error ${c.verify.err.toExponential(2)}`})`);
   }
+  if (graphs) {
+    out.push(graphs.md, '');
+    problems.push(...graphs.problems);
+  }
+
   out.push('## Problems', '', problems.length ? problems.join('\n') : 'None: every implementation ran every shape and every output agreed.', '');
 
   out.push('## Setup', '',
@@ -295,7 +312,10 @@ function render(merged, { shapes, command, seconds }) {
     '  `WASM_HAS_MULTITHREAD_SUPPORT = false`. Upsampling calls `tf.image.resizeNearestNeighbor` / `resizeBilinear(…, false, true)`',
     '  directly, because tfjs-layers\' UpSampling2D bilinear does not use half-pixel centres (Keras does).',
     '- **ORT-web**: `onnxruntime-web` (Node entry), models written as ONNX protobuf by `bench/onnx_model.mjs` (opset 17, NCHW),',
-    '  `executionProviders: [\'wasm\']`, `graphOptimizationLevel: \'all\'`, one thread; `session.run` per call.', '');
+    '  `executionProviders: [\'wasm\']`, `graphOptimizationLevel: \'all\'`, one thread; `session.run` per call.',
+    '- **Graph generators** (bench/graphs.mjs): upconv\'s Functional API (`Input`, `layer.apply`, `new Model`; DepthToSpace as',
+    '  the `TFOpLambda` TF 2 saves), tfjs `tf.model()` of `tf.layers` (DepthToSpace: a custom layer calling `tf.depthToSpace`),',
+    '  ORT-web an NCHW ONNX graph from `bench/onnx_graph.mjs` (BatchNormalization, PRelu, Concat, Add, DepthToSpace DCR nodes).', '');
   return out.join('\n');
 }
 
@@ -310,17 +330,26 @@ async function main() {
   const loadavg = os.loadavg();
   const dir = await mkdtemp(join(os.tmpdir(), 'upconv-bench-'));
   const failures = [];
-  let main1;
+  const picked = opts.shapes ? SHAPES.filter((s) => opts.shapes.includes(s.id)) : SHAPES;
+  const layerIds = picked.filter((s) => !s.graph).map((s) => s.id);
+  const graphIds = opts.graphRuns > 0 ? picked.filter((s) => s.graph).map((s) => s.id) : [];
+  const pass = [...opts.pass, '--shapes', layerIds.join(',')];
+  let main1 = { cells: [], impls: {} };
   let relaxed = null;
+  let graphRuns = [];
   try {
-    main1 = await suite('main', ['--expose-gc'], opts.pass, dir);
-    if (main1.failed) failures.push(`main run: ${main1.failed}`);
-    if (opts.relaxed) {
-      relaxed = await suite('relaxed', ['--expose-gc', '--experimental-wasm-relaxed-simd'],
-        [...opts.pass.filter((a) => a !== '--no-peak'), '--only', `${RELAXED_RUN.join(',')}`, '--ref', 'upconv-simd',
-          '--peak', opts.pass.includes('--no-peak') ? 'none' : 'flops'], dir);
-      if (relaxed.failed) failures.push(`relaxed run: ${relaxed.failed}`);
+    if (layerIds.length) {
+      main1 = await suite('main', ['--expose-gc'], pass, dir);
+      if (main1.failed) failures.push(`main run: ${main1.failed}`);
+      if (opts.relaxed) {
+        relaxed = await suite('relaxed', ['--expose-gc', '--experimental-wasm-relaxed-simd'],
+          [...pass.filter((a) => a !== '--no-peak'), '--only', `${RELAXED_RUN.join(',')}`, '--ref', 'upconv-simd',
+            '--peak', opts.pass.includes('--no-peak') ? 'none' : 'flops'], dir);
+        if (relaxed.failed) failures.push(`relaxed run: ${relaxed.failed}`);
+      }
     }
+    if (graphIds.length) graphRuns = await runGraphs((name, flags, args) => suite(name, flags, args, dir), graphIds, opts.pass, opts.graphRuns);
+    graphRuns.forEach((r, i) => r.failed && failures.push(`graph run ${i + 1}: ${r.failed}`));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -352,9 +381,11 @@ async function main() {
   const shapes = SHAPES.filter((s) => shapeIds.has(s.id));
   const seconds = (performance.now() - t0) / 1000;
   const command = process.env.npm_lifecycle_event === 'bench'
-    ? `npm run bench${opts.pass.length ? ' -- ' + opts.pass.join(' ') : ''}`
+    ? `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`
     : `node bench/run.mjs${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
-  const md = render(merged, { shapes, command, seconds });
+  const graphShapes = SHAPES.filter((s) => graphIds.includes(s.id));
+  const graphs = graphRuns.length ? renderGraphs(graphRuns, graphShapes, { pass: opts.pass }) : null;
+  const md = render(merged, { shapes, command, seconds, graphs });
   await writeFile(opts.out, md + '\n');
   console.log('\n' + printable(md));
   console.log(`\nwritten to ${opts.out} (${seconds.toFixed(0)} s)`);

@@ -2,7 +2,11 @@
 // generators, each as a small Keras-style layer list that every implementation builds the same way.
 // Also: how much work a shape is (real MACs → FLOPs, or bytes moved), and its weights and input,
 // generated from a seed so that every implementation (and every process) sees the same numbers.
+import { deconvAxis, realTaps, samePads } from './geometry.mjs';
+import { analyseGraph, GRAPH_SHAPES, makeGraphData } from './graphs.mjs';
 import { normal, rng, uniform } from './util.mjs';
+
+export { deconvAxis, realTaps, samePads };
 
 /**
  * Layer specs (Keras semantics, NHWC):
@@ -27,7 +31,12 @@ const GENERATOR = [
 const convT = (filters, k) => [{ kind: 'convT', filters, kernel: [k, k], strides: [2, 2], padding: 'same' }];
 const up = (interpolation) => [{ kind: 'up', size: [2, 2], interpolation }];
 
-/** id, title, batch, per-sample input shape, layers; `into`: also time predictInto (reused output). */
+/**
+ * id, title, batch, per-sample input shape, layers; `into`: also time predictInto (reused output).
+ * Graph shapes (graphs.mjs) have `graph` (a node list) instead of `layers`, and may set `ref` (the
+ * reference implementation of the main run for this shape), `timed` (the implementations timed on
+ * it, by id without -into/-io), `minSamples` and `maxCellMs` (see suite.mjs).
+ */
 export const SHAPES = [
   { id: 'generator-b1', title: 'MNIST generator (Dense→2×ConvT→Conv 7×7), batch 1', batch: 1, input: [100], layers: GENERATOR },
   { id: 'generator-b64', title: 'MNIST generator, batch 64', batch: 64, input: [100], layers: GENERATOR },
@@ -44,41 +53,8 @@ export const SHAPES = [
   { id: 'nearest-b16', title: 'UpSampling2D nearest 2×, 32×32×128, batch 16', batch: 16, input: [32, 32, 128], layers: up('nearest'), into: true },
   { id: 'bilinear-b1', title: 'UpSampling2D bilinear 2×, 32×32×128, batch 1', batch: 1, input: [32, 32, 128], layers: up('bilinear'), into: true },
   { id: 'bilinear-b16', title: 'UpSampling2D bilinear 2×, 32×32×128, batch 16', batch: 16, input: [32, 32, 128], layers: up('bilinear'), into: true },
+  ...GRAPH_SHAPES,
 ];
-
-/** Keras's 'same' padding of a (forward) convolution axis: [before, after]. */
-export function samePads(n, k, s) {
-  const out = Math.ceil(n / s);
-  const total = Math.max((out - 1) * s + k - n, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-/**
- * Keras's Conv2DTranspose axis (no output_padding, dilation 1): output length and the crop of the
- * full scatter output (n-1)·s + k; crop_start = floor((k-s)/2) for 'same', 0 for 'valid'.
- */
-export function deconvAxis(n, k, s, padding) {
-  if (padding === 'same') {
-    const total = Math.max(k - s, 0);
-    const start = Math.floor(total / 2);
-    return { length: n * s, crop: [start, total - start] };
-  }
-  return { length: n * s + Math.max(k - s, 0), crop: [0, 0] };
-}
-
-/** Real (in-bounds) taps along one axis of a forward convolution, summed over its outputs. */
-function realTaps(n, k, s, padding) {
-  const [before] = padding === 'same' ? samePads(n, k, s) : [0, 0];
-  const out = padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1;
-  let taps = 0;
-  for (let o = 0; o < out; o++) {
-    for (let a = 0; a < k; a++) {
-      const i = o * s - before + a;
-      if (i >= 0 && i < n) taps++;
-    }
-  }
-  return taps;
-}
 
 /**
  * Walks a shape's layers: per-sample shapes after each layer, parametric layers with their
@@ -86,6 +62,7 @@ function realTaps(n, k, s, padding) {
  * Conv2DTranspose the input-side count H·W·Cin·Cout·kh·kw) and the output shape.
  */
 export function analyse(shape) {
+  if (shape.graph) return analyseGraph(shape);
   let cur = [...shape.input];
   let macs = 0;
   const params = [];
@@ -156,6 +133,7 @@ function seedOf(id) {
  * Glorot-uniform kernels and small non-zero biases, and an N(0, 1) input (NHWC).
  */
 export function makeData(shape) {
+  if (shape.graph) return makeGraphData(shape);
   const info = analyse(shape);
   const random = rng(seedOf(shape.id));
   const weights = [];

@@ -16,6 +16,14 @@
 // is the median sample. A cell stops once it has `budget` ms and ≥ 3 samples, or `max-cell` ms.
 // A cell whose first call takes over 5 s (the JS baselines at batch 64) keeps that first call as a
 // sample instead of repeating it.
+//
+// Graph shapes (graphs.mjs: the U-Net and SR generators, ~12 GFLOP a call) may set `ref` (a map
+// from the run's reference to the one used for this shape: upconv-js → upconv-scalar, since the JS
+// backend would take a minute per call), `timed` (the implementations timed on the shape; the
+// others do not run it, the reference only once for the check), `minSamples` (the rounds are at
+// least this many, and a cell needs this many samples; --quick keeps 3) and `maxCellMs`. Their
+// first call is never kept as a sample, and the first timed block starts with a warm-up call
+// however long a call takes.
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { implById } from './impls.mjs';
@@ -43,7 +51,7 @@ function parseArgs(argv) {
     else if (a === '--no-peak') opts.peak = 'none';
     else if (a === '--peak') opts.peak = next(); // all | flops | none
     else if (a === '--json') opts.json = next();
-    else if (a === '--quick') Object.assign(opts, { budget: 300, rounds: 2, maxCell: 3000 });
+    else if (a === '--quick') Object.assign(opts, { budget: 300, rounds: 2, maxCell: 3000, quick: true });
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -75,9 +83,10 @@ async function sample(cell, k) {
 /** A block of calls for one cell in one round: warm-up, then samples for `roundBudget` ms. */
 async function timeBlock(st, roundBudget, opts) {
   const { cell } = st;
-  // warm-up: the first block ≥ 3 calls and ≥ 250 ms (tier-up of shape-specific code paths); later
-  // blocks one call (upconv re-plans after a backend switch). A call slower than 2 s is its own warm-up.
-  if (st.callMs < 2000) {
+  // warm-up: the first block ≥ 250 ms and ≥ 3 calls, or fewer calls once it has lasted 1.5 s (tier-up
+  // of shape-specific code paths); later blocks one call (upconv re-plans after a backend switch).
+  // A call slower than 2 s is its own warm-up.
+  if (st.callMs < 2000 || (st.blocks === 0 && st.warmFirst)) {
     const t0 = performance.now();
     let n = 0;
     do {
@@ -85,7 +94,7 @@ async function timeBlock(st, roundBudget, opts) {
       await call(cell);
       st.callMs = performance.now() - t;
       n++;
-    } while (st.blocks === 0 && (n < 3 || performance.now() - t0 < 250) && st.callMs < 2000);
+    } while (st.blocks === 0 && ((n < 3 && performance.now() - t0 < 1500) || performance.now() - t0 < 250) && st.callMs < 2000);
   }
   st.blocks++;
   const k = Math.max(1, Math.min(256, Math.ceil(1 / Math.max(st.callMs, 1e-3))));
@@ -101,7 +110,17 @@ async function timeBlock(st, roundBudget, opts) {
 }
 
 function done(st, opts) {
-  return (st.spentMs >= opts.budget && st.samples.length >= 3) || (st.spentMs >= opts.maxCell && st.samples.length >= 1);
+  return (st.spentMs >= opts.budget && st.samples.length >= st.minSamples) || (st.spentMs >= st.maxCell && st.samples.length >= 1);
+}
+
+/** The reference of a shape in this run (a graph shape may name a substitute, see above). */
+function refOf(shape, opts) {
+  return shape.ref?.[opts.ref] ?? opts.ref;
+}
+
+/** Whether implementation `id` is timed on `shape` (graph shapes list theirs, without -into / -io). */
+function timedOn(shape, id) {
+  return !shape.timed || shape.timed.includes(id);
 }
 
 async function main() {
@@ -113,7 +132,9 @@ async function main() {
     return s;
   }) : SHAPES;
   const timedIds = opts.only;
-  const ids = [opts.ref, ...timedIds.filter((id) => id !== opts.ref)];
+  // the references: the run's and the substitutes its shapes name
+  const refIds = [...new Set([opts.ref, ...shapes.map((s) => refOf(s, opts))])];
+  const ids = [...refIds, ...timedIds.filter((id) => !refIds.includes(id))];
   const result = {
     env: {
       node: process.version,
@@ -152,8 +173,7 @@ async function main() {
       log(`n/a    ${id.padEnd(20)} ${result.impls[id].reason}`);
     }
   }
-  const ref = loaded.find((i) => i.id === opts.ref) ?? null;
-  if (!ref) log(`reference ${opts.ref} is not available: outputs are not verified`);
+  for (const id of refIds) if (!loaded.some((i) => i.id === id)) log(`reference ${id} is not available: outputs of the shapes it checks are not verified`);
 
   if (opts.peak !== 'none') {
     try {
@@ -196,10 +216,23 @@ async function main() {
     const data = makeData(shape);
     const states = [];
     let refOut = null;
+    const refId = refOf(shape, opts);
+    const ref = loaded.find((i) => i.id === refId) ?? null;
+    const minSamples = opts.quick ? 3 : Math.max(3, shape.minSamples ?? 3);
+    const maxCell = opts.quick ? opts.maxCell : Math.max(opts.maxCell, shape.maxCellMs ?? 0);
+    const rounds = Math.max(opts.rounds, opts.quick ? 0 : shape.minSamples ?? 0);
     // build, run once, verify (the reference first)
-    for (const impl of loaded) {
+    for (const impl of [...(ref ? [ref] : []), ...loaded.filter((i) => i !== ref)]) {
       if (!impl.applies(shape)) continue;
-      const st = { impl, isTimed: timedIds.includes(impl.id), cell: null, samples: [], calls: 0, spentMs: 0, blocks: 0, callMs: 0, firstMs: null, verify: null, error: null };
+      const isTimed = timedIds.includes(impl.id) && timedOn(shape, impl.id.replace(/-(into|io)$/, ''));
+      if (!isTimed && impl !== ref) {
+        if (timedIds.includes(impl.id)) result.cells.push({ shape: shape.id, impl: impl.id, status: 'skipped', ms: null, samples: 0 });
+        continue;
+      }
+      // a graph's first call packs ~50 M weights and grows the memory (seconds, ~8× a later call):
+      // never a sample, and its first block always warms up with one more call
+      const warmFirst = !!shape.graph;
+      const st = { impl, isTimed, cell: null, samples: [], calls: 0, spentMs: 0, blocks: 0, callMs: 0, firstMs: null, verify: null, error: null, minSamples, maxCell, warmFirst };
       try {
         await impl.activate();
         st.cell = await impl.prepare(shape, data);
@@ -207,7 +240,7 @@ async function main() {
         await call(st.cell);
         st.firstMs = performance.now() - t;
         st.callMs = st.firstMs;
-        if (st.isTimed && st.firstMs > SLOW_CALL_MS) {
+        if (st.isTimed && st.firstMs > SLOW_CALL_MS && !st.warmFirst) {
           // too slow to repeat within the time budget: the first call (after the global warm-up)
           // is kept as a sample; the table marks cells with fewer than 3 samples
           st.samples.push(st.firstMs);
@@ -239,14 +272,14 @@ async function main() {
     }
     // timing: rounds interleave the implementations, rotating the order
     const runnable = states.filter((s) => s.cell && s.isTimed);
-    for (let r = 0; r < opts.rounds; r++) {
+    for (let r = 0; r < rounds; r++) {
       const order = runnable.map((_, i) => runnable[(i + r) % runnable.length]);
       for (const st of order) {
         if (st.error || done(st, opts)) continue;
         try {
           await st.impl.activate();
           gc();
-          await timeBlock(st, opts.budget / opts.rounds, opts);
+          await timeBlock(st, opts.budget / rounds, opts);
         } catch (e) {
           st.error = String(e?.message ?? e).split('\n')[0];
         }
@@ -258,7 +291,11 @@ async function main() {
       } catch {
         // ignore
       }
-      if (!st.isTimed) continue;
+      if (!st.isTimed) {
+        // the substitute reference of a graph shape: run once for the check, not timed
+        if (timedIds.includes(st.impl.id)) result.cells.push({ shape: shape.id, impl: st.impl.id, status: 'skipped', ms: null, samples: 0, reference: true, error: st.error, firstMs: st.firstMs });
+        continue;
+      }
       const ok = !st.error && st.samples.length > 0;
       result.cells.push({
         shape: shape.id,
@@ -280,7 +317,7 @@ async function main() {
       });
     }
     gc();
-    const line = result.cells.filter((c) => c.shape === shape.id).map((c) => {
+    const line = result.cells.filter((c) => c.shape === shape.id && c.status !== 'skipped').map((c) => {
       const v = c.verify && c.verify.ok === false ? '≠' : '';
       return `${c.impl} ${c.ms !== null ? c.ms.toFixed(c.ms < 10 ? 3 : 1) + 'ms' : c.status}${v}`;
     }).join(', ');

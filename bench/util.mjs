@@ -84,7 +84,8 @@ export function nchwToNhwc(x, [n, h, w, c]) {
 
 /**
  * Compares an output with the reference: the largest |a - r| relative to the largest |r|
- * (so that a 1e-3 bound means "agrees to about 3 significant digits at the output's scale").
+ * (so that a 1e-3 bound means "agrees to about 3 significant digits at the output's scale"); also
+ * the largest |a - r| itself (maxAbs).
  * NaN / Inf anywhere, or a length mismatch, is a failure.
  */
 export function compare(actual, ref) {
@@ -105,7 +106,7 @@ export function compare(actual, ref) {
     }
   }
   const err = scale > 0 ? worst / scale : worst;
-  return { ok: err <= TOLERANCE, err, at };
+  return { ok: err <= TOLERANCE, err, maxAbs: worst, at };
 }
 
 export const TOLERANCE = 1e-3;
