@@ -60,20 +60,20 @@ export function depthwise(M: i32, T: i32, C: i32, mult: i32, inPtrs: usize, out:
 
 /** The 8 input lanes for output channels j/4 .. j/4+7 (byte offset j): 8 channels, or 4 doubled. */
 // @ts-ignore: decorator
-@inline function lo8(p: usize, j: usize, mult: i32): v128 {
+@inline export function lo8(p: usize, j: usize, mult: i32): v128 {
   if (mult == 1) return v128.load(p + j);
   return i32x4.shuffle(v128.load(p + (j >> 1)), v128.load(p + (j >> 1)), 0, 0, 1, 1);
 }
 
 // @ts-ignore: decorator
-@inline function hi8(p: usize, j: usize, mult: i32): v128 {
+@inline export function hi8(p: usize, j: usize, mult: i32): v128 {
   if (mult == 1) return v128.load(p + j, 16);
   return i32x4.shuffle(v128.load(p + (j >> 1)), v128.load(p + (j >> 1)), 2, 2, 3, 3);
 }
 
 /** The 4 input lanes for output channels j/4 .. j/4+3. */
 // @ts-ignore: decorator
-@inline function lanes4(p: usize, j: usize, mult: i32): v128 {
+@inline export function lanes4(p: usize, j: usize, mult: i32): v128 {
   if (mult == 1) return v128.load(p + j);
   const v = v128.load64_zero(p + (j >> 1));
   return i32x4.shuffle(v, v, 0, 0, 1, 1);

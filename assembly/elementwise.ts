@@ -90,6 +90,36 @@ export function softmaxStrided(x: usize, out: usize, outer: i32, C: i32, inner: 
 }
 
 /**
+ * softmaxStridedGrad: the backward of softmaxStrided, dx = y · (dy − Σ_c dy·y) along an axis of C
+ * values `inner` floats apart, for `outer` blocks of C·inner floats. Four inner positions per
+ * f32x4 (each lane sums over c in order, as the scalar tail does: every build gives the same bits).
+ */
+export function softmaxStridedGrad(y: usize, dy: usize, dx: usize, outer: i32, C: i32, inner: i32): void {
+  const step = <usize>inner << 2;
+  const block = step * <usize>C;
+  for (let o = 0; o < outer; o++) {
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; i + 4 <= inner; i += 4) {
+        const at = <usize>i << 2;
+        let dot = f32x4.splat(0);
+        for (let c: usize = at; c < block; c += step) dot = f32x4.add(dot, f32x4.mul(v128.load(dy + c), v128.load(y + c)));
+        for (let c: usize = at; c < block; c += step) v128.store(dx + c, f32x4.mul(v128.load(y + c), f32x4.sub(v128.load(dy + c), dot)));
+      }
+    }
+    for (; i < inner; i++) {
+      const at = <usize>i << 2;
+      let dot: f32 = 0;
+      for (let c: usize = at; c < block; c += step) dot += load<f32>(dy + c) * load<f32>(y + c);
+      for (let c: usize = at; c < block; c += step) store<f32>(dx + c, load<f32>(y + c) * (load<f32>(dy + c) - dot));
+    }
+    y += block;
+    dy += block;
+    dx += block;
+  }
+}
+
+/**
  * reluClip: Keras ReLU(max_value, negative_slope, threshold):
  * out = x > threshold ? min(x, maxValue) : slope·(x − threshold); x may equal out.
  */

@@ -267,14 +267,26 @@ export function softmaxGrad(y: usize, dy: usize, dx: usize, rows: i32, C: i32): 
 }
 
 /**
- * reluClipGrad, from the output y of reluClip: 1 on (0, max), slope where y < 0, 0 where y = 0
- * (x at the threshold: Keras's relu(threshold − x) and x·(x > threshold) both pass nothing there)
- * and at max.
+ * reluClipGrad of Keras's ReLU layer, TF's gradient. fromInput = 1: from the input x, the closed
+ * interval of clip_by_value: slope where x < threshold, 0 at the threshold, 1 on (threshold, max]
+ * (a max_value layer); fromInput = 0: from the output y of reluClip, for the forms whose maximum
+ * is open or absent (tf.nn.relu6's path, or no max_value): slope where y < 0, 0 where y = 0 (x
+ * at the threshold: Keras's relu(threshold − x) and x·(x > threshold) both pass nothing there),
+ * 1 on (0, max), 0 at max.
  */
-export function reluClipGrad(y: usize, dy: usize, dx: usize, count: i32, slope: f32, maxValue: f32): void {
+export function reluClipGrad(src: usize, dy: usize, dx: usize, count: i32, slope: f32, maxValue: f32,
+                             threshold: f32, fromInput: i32): void {
   const end = <usize>count << 2;
+  if (fromInput) {
+    for (let i: usize = 0; i < end; i += 4) {
+      const s = load<f32>(src + i);
+      const g = load<f32>(dy + i);
+      store<f32>(dx + i, s > threshold ? (s <= maxValue ? g : <f32>0) : s < threshold ? slope * g : <f32>0);
+    }
+    return;
+  }
   for (let i: usize = 0; i < end; i += 4) {
-    const s = load<f32>(y + i);
+    const s = load<f32>(src + i);
     const g = load<f32>(dy + i);
     store<f32>(dx + i, s < 0 ? slope * g : s > 0 && s < maxValue ? g : <f32>0);
   }

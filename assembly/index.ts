@@ -2,13 +2,15 @@
 // The linear memory is exported as `memory`; JS grows it with memory.grow.
 export { igemm } from "./gemm";
 export { idot } from "./dot";
-export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
+export { scaleShift, activation, softmax, softmaxStrided, softmaxStridedGrad, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
 export { resample, resampleGrad } from "./resample";
 export { depthwise } from "./depthwise";
+export { depthwiseWeightGrad, depthwiseInputGrad } from "./depthwise_grad";
 export { moments } from "./moments";
 export { normFold, normApply, layerNormApply, pixelNorm } from "./norm";
+export { normGradReduce, normGradApply, layerNormGrad, pixelNormGrad } from "./norm_grad";
 export { broadcast } from "./broadcast";
 export { copyStrided, pad2d } from "./copy";
 export { gatherRows } from "./gather";

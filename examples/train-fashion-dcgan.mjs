@@ -1,7 +1,8 @@
 // Trains the Fashion-MNIST DCGAN with the classic Keras GAN loop (d on real and fake halves, then
 // the combined model with d frozen), printing a progress bar with the losses and writing, every
 // --every steps, a sample grid PNG and a loss plot SVG to --out. Seeded: the same seed and data
-// give the same run on one build. Saves the generator as .keras and tf.js files at the end.
+// give the same run on one build. Saves the generator as a .keras file after every epoch and as
+// tf.js files at the end.
 //
 //   node examples/train-fashion-dcgan.mjs [--data /usr/share/datasets/fashion-mnist] [--out runs/fashion]
 //        [--epochs 20] [--batch 128] [--seed 1] [--every 200] [--steps N (stop early)] [--smooth 0.9]
@@ -30,6 +31,7 @@ const seed = Number(a.seed);
 mkdirSync(a.out, { recursive: true });
 
 await U.init();
+const io = await import('upconv/io');
 U.setSeed(seed);
 const data = loadFashion(a.data, 'train');
 const g = generator();
@@ -82,10 +84,10 @@ outer: for (let epoch = 0; epoch < epochs; epoch++) {
   epochMs.push(performance.now() - started);
   process.stdout.write(`\n  epoch ${epoch + 1} took ${(epochMs.at(-1) / 1000).toFixed(1)} s\n`);
   snapshot(`epoch${epoch + 1}`);
+  await io.saveModel(g, join(a.out, `generator-epoch${epoch + 1}.keras`)); // a checkpoint per epoch
 }
 process.stdout.write('\n');
 snapshot('final');
-const io = await import('upconv/io');
 const { modelJSON, weightData } = io.saveModel(g);
 writeFileSync(join(a.out, 'generator.json'), JSON.stringify(modelJSON));
 writeFileSync(join(a.out, 'group1-shard1of1.bin'), new Uint8Array(weightData));

@@ -9,6 +9,8 @@
 //   dist/io.js, io.browser.js,     upconv/io under the same three conditions (each with its
 //     io.worker.js                 condition's way of finding the builds)
 //   dist/cli.js                    the `upconv` command (Node)
+//   dist/models/fashion-dcgan.js   upconv/models/fashion-dcgan: the shipped generator (its float16
+//                                  weights are in this file only; ES module only)
 //   dist/chunk-*.js                the shared code
 // CommonJS, one bundle behind both entries (so require('upconv') and require('upconv/io') share it):
 //   dist/upconv.cjs                the core and upconv/io (Node only: not minified, no source map)
@@ -74,6 +76,7 @@ await build({
     'io.browser': 'bindings/entry/io_browser.ts',
     'io.worker': 'bindings/entry/io_worker.ts',
     cli: 'bindings/cli/main.ts',
+    'models/fashion-dcgan': 'bindings/models/fashion_dcgan.ts',
   },
   outdir: 'dist',
   format: 'esm',
@@ -81,6 +84,13 @@ await build({
   chunkNames: 'chunk-[hash]',
   plugins: [deflateOnly],
 });
+// the shipped weights are data: their source map keeps no second copy of the 2 MB of base64
+{
+  const path = 'dist/models/fashion-dcgan.js.map';
+  const map = JSON.parse(await readFile(path, 'utf8'));
+  map.sourcesContent = map.sources.map((s, i) => (s.endsWith('fashion_dcgan_weights.ts') ? null : map.sourcesContent[i]));
+  await writeFile(path, JSON.stringify(map));
+}
 // Node only (no size budget): not minified, so stack frames name the classes and point at
 // readable code without a source map (a map would double the tarball: it carries the inlined builds)
 await build({ ...common, minify: false, minifySyntax: true, sourcemap: false, entryPoints: ['bindings/entry/cjs.ts'], outfile: 'dist/upconv.cjs', format: 'cjs' });

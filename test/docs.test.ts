@@ -24,8 +24,9 @@ interface Block {
   files: Map<string, string>;
 }
 
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
-const IMPORTS_UPCONV = /\bfrom\s+['"]upconv(?:\/[\w/]+)?['"]|\brequire\(\s*['"]upconv(?:\/[\w/]+)?['"]\s*\)|\bimport\(\s*['"]upconv/;
+const mdIn = (dir: string) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.md')).sort().map((f) => `${dir}/${f}`);
+const DOCS = ['README.md', ...mdIn('docs'), ...mdIn('docs/models')];
+const IMPORTS_UPCONV = /\bfrom\s+['"]upconv(?:\/[\w/-]+)?['"]|\brequire\(\s*['"]upconv(?:\/[\w/-]+)?['"]\s*\)|\bimport\(\s*['"]upconv/;
 
 function blocksOf(file: string): Block[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
@@ -80,7 +81,7 @@ describe('doc tests: README.md and docs/*.md', () => {
     const first = blocksOf('README.md')[0];
     const r = runBlock(first);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\[ 16, 28, 28, 1 \]/);
+    expect(r.stdout).toMatch(/\[ 64, 28, 28, 1 \]/);
     const png = readFileSync(join(scratch, `README_md-${first.line}`, 'grid.png'));
     expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(first.files.size).toBe(0); // the quick start needs no file

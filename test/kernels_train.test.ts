@@ -106,6 +106,43 @@ for (const backend of builds) {
       expect(wasm.every((v) => v === 0 || v === 1)).toBe(true);
     });
 
+    it('softmaxStridedGrad (in place and not) equals the reference bit for bit and the row kernel at inner 1', () => {
+      for (const [outer, C, inner] of [[1, 1, 1], [2, 5, 1], [1, 3, 4], [3, 4, 5], [2, 6, 8], [1, 7, 13], [2, 2, 3]]) {
+        const n = outer * C * inner;
+        for (const inPlace of [false, true]) {
+          const { wasm, ref, untouched } = tester.run(4 * 3 * n, (f32, _u32, base) => {
+            const r = rng(n * 7 + C);
+            const y = base, dy = base + 4 * n, dx = inPlace ? dy : base + 8 * n;
+            // y: a softmax's output along the axis (positive, summing to 1), dy any
+            for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+              let s = 0;
+              for (let c = 0; c < C; c++) s += (f32[(y >>> 2) + (o * C + c) * inner + i] = 0.05 + r());
+              for (let c = 0; c < C; c++) f32[(y >>> 2) + (o * C + c) * inner + i] /= s;
+            }
+            for (let i = 0; i < n; i++) f32[(dy >>> 2) + i] = r() * 2 - 1;
+            return { out: [dx, dx + 4 * n], call: (k) => k.softmaxStridedGrad(y, dy, dx, outer, C, inner) };
+          });
+          const what = `softmaxStridedGrad outer=${outer} C=${C} inner=${inner}${inPlace ? ' in place' : ''}`;
+          expect(untouched, what).toBe(true);
+          expect(Array.from(wasm), what).toEqual(Array.from(ref));
+          if (inner === 1) {
+            const rows = tester.run(4 * 3 * n, (f32, _u32, base) => {
+              const r = rng(n * 7 + C);
+              const y = base, dy = base + 4 * n, dx = inPlace ? dy : base + 8 * n;
+              for (let o = 0; o < outer; o++) {
+                let s = 0;
+                for (let c = 0; c < C; c++) s += (f32[(y >>> 2) + o * C + c] = 0.05 + r());
+                for (let c = 0; c < C; c++) f32[(y >>> 2) + o * C + c] /= s;
+              }
+              for (let i = 0; i < n; i++) f32[(dy >>> 2) + i] = r() * 2 - 1;
+              return { out: [dx, dx + 4 * n], call: (k) => k.softmaxGrad(y, dy, dx, outer, C) };
+            });
+            expect(Array.from(rows.wasm), `${what} vs softmaxGrad`).toEqual(Array.from(wasm));
+          }
+        }
+      }
+    });
+
     it('optimizer updates (Adam, amsgrad, SGD momentum / nesterov, RMSprop centered + momentum)', () => {
       for (const count of [1, 5, 33]) {
         const run = (name: string, call: (k: import('../bindings/backend/kernels.js').Kernels, p: number) => void) => {

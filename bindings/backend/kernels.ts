@@ -12,6 +12,7 @@ import type { TrainKernels } from './kernels/train.js';
 import type { ResampleKernels } from './kernels/resample.js';
 import type { DepthwiseKernels } from './kernels/depthwise.js';
 import type { NormKernels } from './kernels/norm.js';
+import type { NormGradKernels } from './kernels/norm_grad.js';
 import type { BroadcastKernels } from './kernels/broadcast.js';
 import type { CopyKernels } from './kernels/copy.js';
 import type { GatherKernels } from './kernels/gather.js';
@@ -129,7 +130,7 @@ export interface ResizeKernels {
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
 export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
-  ResampleKernels, DepthwiseKernels, NormKernels,
+  ResampleKernels, DepthwiseKernels, NormKernels, NormGradKernels,
   BroadcastKernels, CopyKernels, GatherKernels,
   ShapeGradKernels {}
 

@@ -6,6 +6,7 @@ import { trainKernels } from './reference/train.js';
 import { resampleKernels } from './reference/resample.js';
 import { depthwiseKernels } from './reference/depthwise.js';
 import { normKernels } from './reference/norm.js';
+import { normGradKernels } from './reference/norm_grad.js';
 import { broadcastKernels } from './reference/broadcast.js';
 import { copyKernels } from './reference/copy.js';
 import { gatherKernels } from './reference/gather.js';
@@ -41,7 +42,7 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
     },
   };
   return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
-    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v),
+    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v), ...normGradKernels(v),
     ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v),
     ...shapeGradKernels(v) };
 }

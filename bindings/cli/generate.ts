@@ -3,10 +3,11 @@
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { sampleLatents } from '../image/latents.js';
+import { latentWalk, sampleLatents } from '../image/latents.js';
 import { sampleLayout } from '../image/layout.js';
 import { toPNG } from '../image/to_image.js';
 import { loadModel } from '../io/index.js';
+import type { Model } from '../model/model.js';
 import { type Tensor, tensor } from '../tensor.js';
 import type { CliIO } from './io.js';
 import { gridSize, parseRange } from './images.js';
@@ -46,24 +47,46 @@ function progressBar(io: CliIO, total: number, enabled: boolean): (done: number)
   };
 }
 
+/** The model file (positional or --model), or null for the shipped Fashion-MNIST generator. */
+function modelFile(p: Parsed): string | null {
+  const flag = p.options.get('model');
+  if (flag !== undefined) {
+    if (p.positional.length > 1) throw new UsageError(`generate takes the model as --model or as an argument, not both`);
+    if (flag === true || flag === '') throw new UsageError('--model needs a file');
+    return flag;
+  }
+  return p.positional.length > 1 ? modelArg(p, 'generate') : null;
+}
+
+async function loadGenerator(file: string | null): Promise<{ model: Model; label: string }> {
+  if (file !== null) return { model: await loadModel(file), label: file };
+  // a separate chunk: the shipped weights load only when no model is given
+  const { fashionDCGAN } = await import('../models/fashion_dcgan.js');
+  return { model: fashionDCGAN(), label: "upconv's Fashion-MNIST generator, upconv/models/fashion-dcgan" };
+}
+
 export async function generate(p: Parsed, io: CliIO): Promise<number> {
-  allowOnly(p, 'generate', ['count', 'seed', 'latent', 'out', 'range', 'cols', 'scale', 'padding', 'background', 'batch', 'progress', 'no-progress']);
-  const file = modelArg(p, 'generate');
-  const count = intOption(p, 'count', 16, 1, 100_000);
+  allowOnly(p, 'generate', ['model', 'count', 'interpolate', 'walks', 'seed', 'latent', 'out', 'range', 'cols', 'scale', 'padding', 'background', 'batch', 'progress', 'no-progress']);
+  const file = modelFile(p);
+  const steps = p.options.has('interpolate') ? intOption(p, 'interpolate', 8, 2, 4096) : 0;
+  if (!steps && p.options.has('walks')) throw new UsageError('--walks goes with --interpolate');
+  if (steps && p.options.has('count')) throw new UsageError('with --interpolate the grid has --walks rows of --interpolate frames; --count does not apply');
+  const walks = steps ? intOption(p, 'walks', 1, 1, 4096) : 0;
+  const count = steps ? steps * walks : intOption(p, 'count', 16, 1, 100_000);
   const seed = intOption(p, 'seed', 1, -(2 ** 31), 2 ** 32 - 1);
   const latent = strOption(p, 'latent', 'normal');
   if (latent !== 'normal' && latent !== 'uniform') throw new UsageError(`--latent must be normal or uniform, got '${latent}'`);
   const out = strOption(p, 'out', 'grid.png');
   checkOut(out);
   const grid = {
-    cols: Math.min(intOption(p, 'cols', Math.ceil(Math.sqrt(count)), 1, 100_000), count),
+    cols: Math.min(intOption(p, 'cols', steps || Math.ceil(Math.sqrt(count)), 1, 100_000), count),
     scale: intOption(p, 'scale', 1, 1, 64),
     padding: intOption(p, 'padding', 2, 0, 1000),
   };
   const background = intOption(p, 'background', 128, 0, 255);
   const batch = intOption(p, 'batch', 64, 1, 100_000);
   await useBackend(p);
-  const model = await loadModel(file);
+  const { model, label } = await loadGenerator(file);
   if (!model.inputShape || !model.outputShape || model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new UsageError(`generate needs a generator with one input and one output; this model has ${model.inputs.length} and ${model.outputs.length}`);
   }
@@ -75,7 +98,7 @@ export async function generate(p: Parsed, io: CliIO): Promise<number> {
   const rangeSpec = parseRange(strOption(p, 'range', 'auto'), model.layers);
   const { width, height } = gridSize(count, layout.h, layout.w, grid);
   if (width * height * layout.c > 2 ** 28) throw new UsageError(`the grid would be ${width}×${height} pixels; use fewer samples or a smaller --scale`);
-  const z = sampleLatents(count, inShape, { seed, distribution: latent }).data;
+  const z = (steps ? latentWalk(steps, inShape, { seed, distribution: latent, walks }) : sampleLatents(count, inShape, { seed, distribution: latent })).data;
   const latentSize = z.length / count;
   const sampleSize = outShape.reduce((a, b) => a * b, 1);
   const samples = new Float32Array(count * sampleSize);
@@ -107,6 +130,7 @@ export async function generate(p: Parsed, io: CliIO): Promise<number> {
   });
   await writeFile(out, png);
   const kind = ({ 1: 'grayscale', 2: 'grayscale+alpha', 3: 'RGB', 4: 'RGBA' } as const)[layout.c];
-  io.stdout(`wrote ${out}: ${width}×${height} ${kind}, ${count} samples of ${layout.w}×${layout.h} from ${latent} latents (seed ${seed}), range ${rangeSpec.label}${'minmax' in rangeSpec ? ` = [${range.lo.toPrecision(4)}, ${range.hi.toPrecision(4)}]` : ''}\n`);
+  const what = steps ? `${walks} latent walk${walks > 1 ? 's' : ''} of ${steps} frames` : `${count} samples`;
+  io.stdout(`wrote ${out}: ${width}×${height} ${kind}, ${what} of ${layout.w}×${layout.h} from ${latent} latents (seed ${seed}), range ${rangeSpec.label}${'minmax' in rangeSpec ? ` = [${range.lo.toPrecision(4)}, ${range.hi.toPrecision(4)}]` : ''}${label ? `; ${label}` : ''}\n`);
   return 0;
 }

@@ -4,7 +4,7 @@
  * upconv: the command-line tool.
  *
  *   upconv summary  <model-file>                      the classic Keras summary
- *   upconv generate <model-file> [--count 16 --seed 1 --out grid.png …]
+ *   upconv generate [<model-file>] [--count 16 --seed 1 --out grid.png …]  (no file: the shipped model)
  *   upconv bench    <model-file> [--batch 1,16 --runs 20 --backend wasm|js|both]
  *   upconv convert  <model-file> <out-dir>             to a TensorFlow.js Layers folder
  *

@@ -18,15 +18,19 @@ export const HINT = '(try upconv --help)';
 export const USAGE = `Usage: upconv <command> <model-file> [options]
 
 Commands:
-  summary  <model-file>            print the classic Keras model summary
-  generate <model-file> [options]  sample latents, run the generator, write a PNG grid
-  bench    <model-file> [options]  time predict on this model
-  convert  <model-file> <out-dir>  write the model as TensorFlow.js Layers files (model.json + .bin)
+  summary  <model-file>              print the classic Keras model summary
+  generate [<model-file>] [options]  sample latents, run the generator, write a PNG grid
+                                     (no model: upconv's own Fashion-MNIST generator)
+  bench    <model-file> [options]    time predict on this model
+  convert  <model-file> <out-dir>    write the model as TensorFlow.js Layers files (model.json + .bin)
 
 <model-file>: a Keras .h5 or .keras file, a TensorFlow.js model.json (or its folder), or a URL.
 
 generate options:
+  --model FILE     the generator (the same as the <model-file> argument)
   --count N        samples to draw (default 16)
+  --interpolate N  a latent walk instead: N frames of spherical interpolation between seeded latents
+  --walks W        with --interpolate: W walks, one per row, each starting where the last ended (default 1)
   --seed S         latent seed (default 1): the latents sampleLatents(N, dim, { seed: S }) draws
   --latent KIND    normal (default, N(0, 1)) or uniform (U(-1, 1))
   --out FILE       PNG to write (default grid.png); its folder must exist
@@ -52,7 +56,7 @@ common options:
   -h, --help       this text;  -v, --version   the version
 `;
 
-const VALUE_OPTIONS = ['count', 'seed', 'latent', 'out', 'range', 'cols', 'scale', 'padding', 'background', 'batch', 'runs', 'backend', 'wasm'] as const;
+const VALUE_OPTIONS = ['model', 'count', 'interpolate', 'walks', 'seed', 'latent', 'out', 'range', 'cols', 'scale', 'padding', 'background', 'batch', 'runs', 'backend', 'wasm'] as const;
 const FLAG_OPTIONS = ['progress', 'no-progress', 'help', 'version'] as const;
 const SHORT: Readonly<Record<string, string>> = { help: 'h', version: 'v' };
 

@@ -28,10 +28,15 @@ export function resolveActivationArg(value: unknown, where: string): ResolvedAct
   return { spec: resolveActivation(value, where), layer: null };
 }
 
-/** The host op, followed by the activation layer's op when the activation is a layer. */
-export function withActivationLayer(host: Op, layer: Layer | null, output: readonly number[]): Op {
+/**
+ * The host op, followed by the activation layer's op when the activation is a layer; `training`:
+ * a training step (the host's output is kept when the activation's gradient needs its input).
+ */
+export function withActivationLayer(host: Op, layer: Layer | null, output: readonly number[], training = false): Op {
   if (!layer) return host;
-  return new ChainOp(host.layerName, host, layer.operator([[...output]], output, {}));
+  let floats = 1;
+  for (const d of output) floats *= d;
+  return new ChainOp(host.layerName, host, layer.operator([[...output]], output, {}), training ? floats : 0);
 }
 
 /** The activation as Keras writes it in a config: a name, or the serialized layer. */

@@ -1,5 +1,5 @@
 import { type ActivationSpec, resolveActivation } from '../activations.js';
-import type { CallArgs } from './node.js';
+import { type CallArgs, inTrainingStep } from './node.js';
 import { bool, channelsLast, checkKeys, oneOf, optionsOf, pair, positiveInt } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { type Padding, type Shape, shapeString } from '../shape_rules.js';
@@ -64,8 +64,8 @@ export abstract class BaseConv extends Layer {
   }
 
   /** The host op followed by an activation layer, if the activation is one. */
-  protected withActivation(op: Op, output: readonly number[]): Op {
-    return withActivationLayer(op, this.act.layer, output);
+  protected withActivation(op: Op, output: readonly number[], call: CallArgs = {}): Op {
+    return withActivationLayer(op, this.act.layer, output, inTrainingStep(call));
   }
 
   protected checkRank(inputShape: Shape): void {

@@ -78,7 +78,8 @@ export class BatchNormalization extends Layer {
     if (call.frozen !== undefined) {
       // a training step: batch statistics iff training and the layer is trainable (flags as at compile)
       if (call.training && !call.frozen) return new BatchNormTrainOp(this.name, { ...p, momentum: this.momentum });
-      return new BatchNormInferenceOp(this.name, p);
+      // inference mode: frozen, or called with training=False in a trainable model (gamma and beta still train)
+      return new BatchNormInferenceOp(this.name, p, !call.frozen && (this.center || this.scale));
     }
     if (call.training === true && this.trainable) {
       // predict through a call fixed with training=True (node kwargs): the batch's statistics,

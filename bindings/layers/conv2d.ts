@@ -3,7 +3,7 @@ import type { Op } from '../ops/op.js';
 import { convAxis, mapDim, type Shape } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
 import type { WeightSpec } from './layer.js';
-import type { CallArgs } from './node.js';
+import { type CallArgs, inTrainingStep } from './node.js';
 
 /** Keras Conv2D: cross-correlation, NHWC, kernel (kh, kw, in, filters), `same` padding extra at the end. */
 export class Conv2D extends BaseConv {
@@ -38,8 +38,8 @@ export class Conv2D extends BaseConv {
       kernel: this.kernelSize, strides: this.strides, dilation: this.dilationRate,
       padTop: convAxis(h, kh, sh, dh, this.padding).padBefore,
       padLeft: convAxis(w, kw, sw, dw, this.padding).padBefore,
-      useBias: this.useBias, activation: this.activationFor(call),
-    }), output);
+      useBias: this.useBias, activation: this.activationFor(call), training: inTrainingStep(call),
+    }), output, call);
   }
 
   getConfig(): Record<string, unknown> {

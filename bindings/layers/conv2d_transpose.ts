@@ -4,7 +4,7 @@ import type { Op } from '../ops/op.js';
 import { deconvAxis, mapDim, type Shape } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
 import type { WeightSpec } from './layer.js';
-import type { CallArgs } from './node.js';
+import { type CallArgs, inTrainingStep } from './node.js';
 import { showValue } from '../show.js';
 
 export interface Conv2DTransposeOptions extends ConvOptions {
@@ -62,8 +62,8 @@ export class Conv2DTranspose extends BaseConv {
       inH: h, inW: w, inC: c, outH: output[0], outW: output[1], filters: this.filters,
       kernel: this.kernelSize, strides: this.strides, dilation: this.dilationRate,
       cropTop: this.axis(h, 0).cropStart, cropLeft: this.axis(w, 1).cropStart,
-      useBias: this.useBias, activation: this.activationFor(call),
-    }), output);
+      useBias: this.useBias, activation: this.activationFor(call), training: inTrainingStep(call),
+    }), output, call);
   }
 
   getConfig(): Record<string, unknown> {

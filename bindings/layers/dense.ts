@@ -1,5 +1,5 @@
 import { type ActivationSpec, resolveActivation } from '../activations.js';
-import type { CallArgs } from './node.js';
+import { type CallArgs, inTrainingStep } from './node.js';
 import { bool, checkKeys, optionsOf, positiveInt } from '../args.js';
 import { ShapeError } from '../errors.js';
 import { DenseOp } from '../ops/dense.js';
@@ -60,8 +60,9 @@ export class Dense extends Layer {
     let rows = 1;
     for (let i = 0; i < x.length - 1; i++) rows *= x[i];
     const activation = call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
-    const op = new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation });
-    return withActivationLayer(op, this.act.layer, [...x.slice(0, -1), this.units]);
+    const training = inTrainingStep(call);
+    const op = new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation, training });
+    return withActivationLayer(op, this.act.layer, [...x.slice(0, -1), this.units], training);
   }
 
   getConfig(): Record<string, unknown> {

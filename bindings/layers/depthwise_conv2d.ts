@@ -6,7 +6,7 @@ import type { Op } from '../ops/op.js';
 import { convAxis, mapDim, type Padding, type Shape, shapeString } from '../shape_rules.js';
 import { type ActivationArg, activationConfig, type ResolvedActivation, resolveActivationArg, withActivationLayer } from './activation_arg.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
-import type { CallArgs } from './node.js';
+import { type CallArgs, inTrainingStep } from './node.js';
 
 export interface DepthwiseConv2DOptions extends LayerOptions {
   strides?: number | readonly [number, number];
@@ -70,8 +70,8 @@ export abstract class DepthwiseBase extends Layer {
   }
 
   /** The op followed by the activation layer's, when the activation is a layer. */
-  protected withActivation(op: Op, output: readonly number[]): Op {
-    return withActivationLayer(op, this.act.layer, output);
+  protected withActivation(op: Op, output: readonly number[], call: CallArgs = {}): Op {
+    return withActivationLayer(op, this.act.layer, output, inTrainingStep(call));
   }
 
   /** The input's channel count (the weights need it); checks the rank. */
@@ -152,8 +152,10 @@ export class DepthwiseConv2D extends DepthwiseBase {
 
   /** @internal */
   operator(inputs: readonly number[][], output: readonly number[], call: CallArgs = {}): Op {
-    const op = new DepthwiseConv2DOp(this.name, { ...this.geometry(inputs[0], output), useBias: this.useBias, activation: this.activationFor(call) });
-    return this.withActivation(op, output);
+    const op = new DepthwiseConv2DOp(this.name, {
+      ...this.geometry(inputs[0], output), useBias: this.useBias, activation: this.activationFor(call), training: inTrainingStep(call),
+    });
+    return this.withActivation(op, output, call);
   }
 
   getConfig(): Record<string, unknown> {

@@ -91,6 +91,11 @@ export abstract class Layer {
   specs: WeightSpec[] = [];
   /** @internal Bumped whenever the weights change (plans re-pack). */
   weightsVersion = 0;
+  /**
+   * @internal Keras config a training step would leave out (a regularizer, a constraint, a
+   * Dropout noise_shape, …), read from a file: inference ignores it, training refuses the layer.
+   */
+  trainingRefusal: string | null = null;
   /** null: not made yet (built while deferring); made on first use. */
   private values: Float32Array[] | null = [];
   private isTrainable: boolean;

@@ -19,6 +19,11 @@ export interface CallArgs {
   readonly linearOutput?: boolean;
 }
 
+/** @internal Whether a call's op runs in a training step (the planner sets `frozen` there, true or false). */
+export function inTrainingStep(call: CallArgs): boolean {
+  return call.frozen !== undefined;
+}
+
 /**
  * A symbolic tensor: the output of `Input()` or of `layer.apply(...)`. It holds no data; pass it
  * on to other layers' `apply`, then to `new Model({ inputs, outputs })`.

@@ -68,6 +68,16 @@ const IGNORED = new Set([
   'renorm_momentum', 'lora_alpha', 'input_dtype', 'autocast', 'build_config', 'optional', 'registered_name', 'module',
 ]);
 
+/**
+ * Ignored keys that change training when set: a loss term (regularizers), a projection after
+ * each update (constraints), another dropout mask (noise_shape), ghost batch statistics
+ * (virtual_batch_size, adjustment). A layer that has one loads and predicts; training refuses it.
+ */
+const TRAINING_ONLY = [...IGNORED].filter((k) => k.endsWith('_regularizer') || k.endsWith('_constraint'))
+  .concat(['noise_shape', 'virtual_batch_size', 'adjustment', 'depthwise_regularizer', 'depthwise_constraint',
+    'pointwise_regularizer', 'pointwise_constraint', 'embeddings_regularizer', 'embeddings_constraint',
+    'alpha_regularizer', 'alpha_constraint']);
+
 /** Keys whose non-default values change the numbers: rejected unless they hold the default. */
 const DEFAULTS = new Map<string, readonly unknown[]>([
   ['data_format', ['channels_last', null, undefined]],
@@ -268,5 +278,8 @@ export function layerFromEntry(entry: Config, where: string): Layer {
   if (!layer || typeof layer !== 'object' || typeof (layer as Layer).outputShapeFor !== 'function') {
     throw new ModelFormatError(`${where}: the factory registered for '${cls}' did not return a Layer`);
   }
+  const config = entry.config as Config;
+  const set = TRAINING_ONLY.filter((k) => Object.hasOwn(config, k) && config[k] !== null && config[k] !== undefined);
+  if (set.length) layer.trainingRefusal = set.map((k) => `${k} ${showValue(config[k])}`).join(', ');
   return layer;
 }

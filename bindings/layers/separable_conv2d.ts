@@ -4,7 +4,7 @@ import { SeparableConv2DOp } from '../ops/separable_conv2d.js';
 import type { Shape } from '../shape_rules.js';
 import { DepthwiseBase, type DepthwiseConv2DOptions } from './depthwise_conv2d.js';
 import type { WeightSpec } from './layer.js';
-import type { CallArgs } from './node.js';
+import { type CallArgs, inTrainingStep } from './node.js';
 
 export interface SeparableConv2DOptions extends DepthwiseConv2DOptions {
   /** Keras's own kwarg name, accepted for symmetry with the positional form. */
@@ -44,7 +44,8 @@ export class SeparableConv2D extends DepthwiseBase {
   operator(inputs: readonly number[][], output: readonly number[], call: CallArgs = {}): Op {
     return this.withActivation(new SeparableConv2DOp(this.name, {
       ...this.geometry(inputs[0], output), filters: this.filters, useBias: this.useBias, activation: this.activationFor(call),
-    }), output);
+      training: inTrainingStep(call),
+    }), output, call);
   }
 
   getConfig(): Record<string, unknown> {

@@ -7,7 +7,7 @@
  * Memory layout: [base | zero row | op statics … | activations (by liveness) | per-batch tables]
  */
 import type { Backend, KernelMemory, Kernels } from '../backend/kernels.js';
-import { MemoryLimitError, ShapeError } from '../errors.js';
+import { ConfigError, MemoryLimitError, ShapeError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import type { CallArgs, KerasTensor, Node } from '../layers/node.js';
 import { align } from '../memory/planner.js';
@@ -218,6 +218,9 @@ export class Program {
       if (act && c) logitsCalls.add(c);
     });
     for (const c of this.calls) {
+      if (this.mode.training && c.layer.trainingRefusal) {
+        throw new ConfigError(`${c.layer.label}: training with ${c.layer.trainingRefusal} from the model file is not supported yet (upconv would leave it out of the step); set it to null to train`);
+      }
       const shapes = c.inputs.map((v) => this.values[v].shape as number[]);
       const args: CallArgs = {
         ...c.args,

@@ -3,9 +3,19 @@ import { Act, isFusableAct, type Kernels } from '../backend/kernels.js';
 import { ConfigError } from '../errors.js';
 import { type BackwardContext, type Epilogue, Op, type Step, type StepContext } from './op.js';
 
+/**
+ * A ReLU layer's max_value is clip_by_value's bound, whose gradient passes on the closed
+ * interval (1 at x = max_value), except on tf.nn.relu6's path (threshold 0, max_value 6: 0 at 6).
+ */
+function closedMax(clip: NonNullable<ActivationSpec['clip']>): boolean {
+  return Number.isFinite(clip.max) && !(clip.threshold === 0 && clip.max === 6);
+}
+
 /** Activations whose derivative needs the input x (the others are computed from the output y). */
 export function gradNeedsInput(spec: ActivationSpec): boolean {
-  return !spec.softmax && !spec.clip && (spec.act === Act.Swish || spec.act === Act.Gelu || (spec.act === Act.LeakyRelu && spec.alpha < 0));
+  if (spec.softmax) return false;
+  if (spec.clip) return closedMax(spec.clip);
+  return spec.act === Act.Swish || spec.act === Act.Gelu || (spec.act === Act.LeakyRelu && spec.alpha < 0);
 }
 
 /**
@@ -15,9 +25,10 @@ export function gradNeedsInput(spec: ActivationSpec): boolean {
 export function activationGradSteps(k: Kernels, spec: ActivationSpec, src: number, dy: number, dx: number,
                                     count: number, lastDim: number): Step[] {
   if (spec.clip) {
-    const { max } = spec.clip;
+    const { max, threshold } = spec.clip;
     const slope = spec.alpha;
-    return [() => k.reluClipGrad(src, dy, dx, count, slope, max)];
+    const fromInput = closedMax(spec.clip) ? 1 : 0;
+    return [() => k.reluClipGrad(src, dy, dx, count, slope, max, threshold, fromInput)];
   }
   if (spec.softmax) {
     const rows = count / lastDim;
@@ -28,13 +39,41 @@ export function activationGradSteps(k: Kernels, spec: ActivationSpec, src: numbe
   return [() => k.activationGrad(src, dy, dx, count, act, alpha)];
 }
 
-/** The gradient step of a layer's own activation, in place on its output gradient (before its own backward). */
-export function ownActivationGrad(layerName: string, k: Kernels, spec: ActivationSpec, output: number, dOut: number,
-                                  count: number, lastDim: number): Step[] {
-  if (gradNeedsInput(spec)) {
-    throw new ConfigError(`${layerName}: training a layer with activation '${spec.name}' built in is not supported; use a separate Activation('${spec.name}') layer`);
+/**
+ * Whether a layer keeps its pre-activation in a training step: its built-in activation's
+ * gradient needs the input (swish, silu, gelu), so the GEMM writes a kept buffer and the
+ * activation goes from there into the output.
+ */
+export function keepsPreActivation(spec: ActivationSpec, training: boolean | undefined): boolean {
+  return !!training && gradNeedsInput(spec);
+}
+
+/**
+ * The gradient step of a layer's own activation, in place on its output gradient (before its
+ * own backward): from the output, or from the kept pre-activation `pre` (-1: none kept).
+ */
+export function ownActivationGrad(layerName: string, k: Kernels, spec: ActivationSpec, output: number, pre: number,
+                                  dOut: number, count: number, lastDim: number): Step[] {
+  const needsInput = gradNeedsInput(spec);
+  if (needsInput && pre < 0) {
+    throw new ConfigError(`${layerName}: the gradient of activation '${spec.name}' needs the pre-activation, which this program did not keep`);
   }
-  return activationGradSteps(k, spec, output, dOut, dOut, count, lastDim);
+  return activationGradSteps(k, spec, needsInput ? pre : output, dOut, dOut, count, lastDim);
+}
+
+/** The activation from a kept pre-activation `src` into `dst` (not in place). */
+export function activationInto(k: Kernels, src: number, dst: number, count: number, lastDim: number, spec: ActivationSpec): Step[] {
+  if (spec.clip) {
+    const { max, threshold } = spec.clip;
+    const slope = spec.alpha;
+    return [() => k.reluClip(src, dst, count, slope, max, threshold)];
+  }
+  if (spec.softmax) {
+    const rows = count / lastDim;
+    return [() => k.softmax(src, dst, rows, lastDim)];
+  }
+  const { act, alpha } = spec;
+  return [() => k.activation(src, dst, count, act, alpha)];
 }
 
 /** The code a GEMM or scale-shift epilogue applies itself (cheap activations), else Linear. */
@@ -136,13 +175,13 @@ export class SoftmaxOp extends Op {
 
   backward(ctx: BackwardContext): Step[] {
     if (ctx.dInputs[0] < 0) return [];
-    if (this.inner !== 1) throw new ConfigError(`${this.layerName}: training a softmax over a non-last axis is not supported`);
     const rows = ctx.batch * this.outer;
-    const { C } = this;
+    const { C, inner } = this;
     const k = ctx.kernels;
     const y = ctx.output;
     const dy = ctx.dOutput;
     const dx = ctx.dInputs[0];
-    return [() => k.softmaxGrad(y, dy, dx, rows, C)];
+    if (inner === 1) return [() => k.softmaxGrad(y, dy, dx, rows, C)];
+    return [() => k.softmaxStridedGrad(y, dy, dx, rows, C, inner)];
   }
 }

@@ -1,7 +1,7 @@
 import type { ActivationSpec } from '../activations.js';
 import { resolveActivation } from '../activations.js';
 import { align } from '../memory/planner.js';
-import { activationSteps, epilogueAct, ownActivationGrad } from './activation.js';
+import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
 import { Conv2DTransposeOp } from './conv2d_transpose.js';
 import { gemmStep, packedSize, packWeights } from './gemm.js';
 import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
@@ -21,6 +21,8 @@ export interface Conv2DParams {
   readonly padLeft: number;
   readonly useBias: boolean;
   readonly activation: ActivationSpec;
+  /** A training step: the pre-activation is kept when the activation's gradient needs it. */
+  readonly training?: boolean;
 }
 
 /**
@@ -29,10 +31,13 @@ export interface Conv2DParams {
  */
 export class Conv2DOp extends Op {
   private readonly taps: number;
+  /** The GEMM writes a kept pre-activation (after the tables), the activation goes from there. */
+  private readonly keepPre: boolean;
 
   constructor(layerName: string, private readonly p: Conv2DParams) {
     super(layerName);
     this.taps = p.kernel[0] * p.kernel[1];
+    this.keepPre = keepsPreActivation(p.activation, p.training);
   }
 
   staticBytes(): number {
@@ -52,7 +57,13 @@ export class Conv2DOp extends Op {
   }
 
   tableBytes(batch: number): number {
-    return 4 * batch * this.p.outH * this.p.outW * (this.taps + 1);
+    const M = batch * this.p.outH * this.p.outW;
+    return align(4 * M * (this.taps + 1)) + (this.keepPre ? 4 * M * this.p.filters : 0);
+  }
+
+  /** The kept pre-activation (-1: none). */
+  private preAt(tables: number, batch: number): number {
+    return this.keepPre ? tables + align(4 * batch * this.p.outH * this.p.outW * (this.taps + 1)) : -1;
   }
 
   get acceptsEpilogue(): boolean {
@@ -70,6 +81,8 @@ export class Conv2DOp extends Op {
     const outPtrs = ctx.tables + 4 * M * T;
     const u32 = ctx.u32;
     const input = ctx.inputs[0];
+    const pre = this.preAt(ctx.tables, ctx.batch);
+    const target = pre >= 0 ? pre : ctx.output;
     let m = 0;
     for (let b = 0; b < ctx.batch; b++) {
       for (let oy = 0; oy < oh; oy++) {
@@ -82,7 +95,7 @@ export class Conv2DOp extends Op {
               u32[e] = iy >= 0 && iy < h && ix >= 0 && ix < w ? input + 4 * (((b * h + iy) * w + ix) * K) : ctx.zeroRow;
             }
           }
-          u32[(outPtrs >>> 2) + m] = ctx.output + 4 * N * m;
+          u32[(outPtrs >>> 2) + m] = target + 4 * N * m;
         }
       }
     }
@@ -90,7 +103,7 @@ export class Conv2DOp extends Op {
     const alpha = ctx.epilogue?.alpha ?? activation.alpha;
     return [
       gemmStep(ctx.kernels, M, T, K, N, inPtrs, outPtrs, ctx.statics, act, alpha),
-      ...activationSteps(ctx.kernels, ctx.output, M * N, N, activation),
+      ...(pre >= 0 ? activationInto(ctx.kernels, pre, ctx.output, M * N, N, activation) : activationSteps(ctx.kernels, ctx.output, M * N, N, activation)),
     ];
   }
 
@@ -114,7 +127,7 @@ export class Conv2DOp extends Op {
   }
 
   backwardReads(): { inputs: boolean; output: boolean } {
-    return { inputs: true, output: this.p.activation.name !== 'linear' };
+    return { inputs: true, output: this.p.activation.name !== 'linear' && !this.keepPre };
   }
 
   backwardStaticBytes(): number {
@@ -136,7 +149,7 @@ export class Conv2DOp extends Op {
     const M = ctx.batch * outH * outW;
     const k = ctx.kernels;
     const dz = ctx.dOutput;
-    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, dz, M * N, N);
+    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, this.preAt(ctx.tables, ctx.batch), dz, M * N, N);
     const dW = ctx.dWeights;
     if (dW) {
       const dyPtrs = ctx.backTables;

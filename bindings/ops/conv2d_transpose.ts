@@ -1,7 +1,7 @@
 import type { ActivationSpec } from '../activations.js';
 import { resolveActivation } from '../activations.js';
 import { align } from '../memory/planner.js';
-import { activationSteps, epilogueAct, ownActivationGrad } from './activation.js';
+import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
 import { Conv2DOp } from './conv2d.js';
 import { gemmStep, packedSize, packWeights } from './gemm.js';
 import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
@@ -21,6 +21,8 @@ export interface Conv2DTransposeParams {
   readonly cropLeft: number;
   readonly useBias: boolean;
   readonly activation: ActivationSpec;
+  /** A training step: the pre-activation is kept when the activation's gradient needs it. */
+  readonly training?: boolean;
 }
 
 /** One axis of a sub-convolution: the kernel taps it uses and the output positions it writes. */
@@ -59,9 +61,12 @@ export function axisPhases(k: number, s: number, d: number, length: number, crop
  */
 export class Conv2DTransposeOp extends Op {
   private readonly phases: Phase[] = [];
+  /** The GEMMs write a kept pre-activation (after the tables), the activation goes from there. */
+  private readonly keepPre: boolean;
 
   constructor(layerName: string, private readonly p: Conv2DTransposeParams) {
     super(layerName);
+    this.keepPre = keepsPreActivation(p.activation, p.training);
     const py = axisPhases(p.kernel[0], p.strides[0], p.dilation[0], p.outH, p.cropTop);
     const px = axisPhases(p.kernel[1], p.strides[1], p.dilation[1], p.outW, p.cropLeft);
     for (const y of py) {
@@ -95,8 +100,18 @@ export class Conv2DTransposeOp extends Op {
     return Math.max(this.p.inC, this.p.filters); // the backward's convolution reads rows of filters
   }
 
-  tableBytes(batch: number): number {
+  private phaseTableBytes(batch: number): number {
     return this.phases.reduce((sum, ph) => sum + 4 * batch * ph.ys.length * ph.xs.length * (ph.taps.length + 1), 0);
+  }
+
+  tableBytes(batch: number): number {
+    const pre = this.keepPre ? 4 * batch * this.p.outH * this.p.outW * this.p.filters : 0;
+    return align(this.phaseTableBytes(batch)) + pre;
+  }
+
+  /** The kept pre-activation (-1: none). */
+  private preAt(tables: number, batch: number): number {
+    return this.keepPre ? tables + align(this.phaseTableBytes(batch)) : -1;
   }
 
   get acceptsEpilogue(): boolean {
@@ -111,6 +126,8 @@ export class Conv2DTransposeOp extends Op {
     const alpha = ctx.epilogue?.alpha ?? activation.alpha;
     const u32 = ctx.u32;
     const input = ctx.inputs[0];
+    const pre = this.preAt(ctx.tables, ctx.batch);
+    const target = pre >= 0 ? pre : ctx.output;
     const steps: Step[] = [];
     let table = ctx.tables;
     let weights = ctx.statics;
@@ -131,7 +148,7 @@ export class Conv2DTransposeOp extends Op {
               const inside = ny >= 0 && nx >= 0 && iy < h && ix < w;
               u32[(inPtrs >>> 2) + m * T + t] = inside ? input + 4 * (((b * h + iy) * w + ix) * K) : ctx.zeroRow;
             }
-            u32[(outPtrs >>> 2) + m] = ctx.output + 4 * (((b * oh + y) * ow + x) * N);
+            u32[(outPtrs >>> 2) + m] = target + 4 * (((b * oh + y) * ow + x) * N);
             m++;
           }
         }
@@ -140,7 +157,8 @@ export class Conv2DTransposeOp extends Op {
       table += 4 * M * (T + 1);
       weights += 4 * packedSize(T, K, N);
     }
-    steps.push(...activationSteps(ctx.kernels, ctx.output, ctx.batch * oh * ow * N, N, activation));
+    const count = ctx.batch * oh * ow * N;
+    steps.push(...(pre >= 0 ? activationInto(ctx.kernels, pre, ctx.output, count, N, activation) : activationSteps(ctx.kernels, ctx.output, count, N, activation)));
     return steps;
   }
 
@@ -166,7 +184,7 @@ export class Conv2DTransposeOp extends Op {
   }
 
   backwardReads(): { inputs: boolean; output: boolean } {
-    return { inputs: true, output: this.p.activation.name !== 'linear' };
+    return { inputs: true, output: this.p.activation.name !== 'linear' && !this.keepPre };
   }
 
   backwardStaticBytes(): number {
@@ -197,7 +215,7 @@ export class Conv2DTransposeOp extends Op {
     const { inC: K, outH: oh, outW: ow, filters: N, activation } = this.p;
     const k = ctx.kernels;
     const dz = ctx.dOutput;
-    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, dz, ctx.batch * oh * ow * N, N);
+    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, this.preAt(ctx.tables, ctx.batch), dz, ctx.batch * oh * ow * N, N);
     const dW = ctx.dWeights;
     if (dW) {
       let table = ctx.tables;

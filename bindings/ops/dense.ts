@@ -1,6 +1,7 @@
 import type { ActivationSpec } from '../activations.js';
 import { Act } from '../backend/kernels.js';
-import { activationSteps, epilogueAct, ownActivationGrad } from './activation.js';
+import { align } from '../memory/planner.js';
+import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
 import { gemmStep, packedSize, packWeights } from './gemm.js';
 import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
@@ -11,12 +12,18 @@ export interface DenseParams {
   readonly units: number;
   readonly useBias: boolean;
   readonly activation: ActivationSpec;
+  /** A training step: the pre-activation is kept when the activation's gradient needs it. */
+  readonly training?: boolean;
 }
 
 /** y = act(x @ kernel + bias) on the last axis, as one GEMM with a row pointer per input row. */
 export class DenseOp extends Op {
+  /** The GEMM writes a kept pre-activation (in the tables), the activation goes from there. */
+  private readonly keepPre: boolean;
+
   constructor(layerName: string, private readonly p: DenseParams) {
     super(layerName);
+    this.keepPre = keepsPreActivation(p.activation, p.training);
   }
 
   staticBytes(): number {
@@ -30,7 +37,13 @@ export class DenseOp extends Op {
   }
 
   tableBytes(batch: number): number {
-    return 2 * 4 * batch * this.p.rows;
+    const M = batch * this.p.rows;
+    return align(8 * M) + (this.keepPre ? 4 * M * this.p.units : 0);
+  }
+
+  /** The kept pre-activation (-1: none). */
+  private preAt(tables: number, batch: number): number {
+    return this.keepPre ? tables + align(8 * batch * this.p.rows) : -1;
   }
 
   get acceptsEpilogue(): boolean {
@@ -43,22 +56,24 @@ export class DenseOp extends Op {
     const inPtrs = ctx.tables;
     const outPtrs = ctx.tables + 4 * M;
     const input = ctx.inputs[0];
+    const pre = this.preAt(ctx.tables, ctx.batch);
+    const target = pre >= 0 ? pre : ctx.output;
     for (let m = 0; m < M; m++) {
       ctx.u32[(inPtrs >>> 2) + m] = input + 4 * K * m;
-      ctx.u32[(outPtrs >>> 2) + m] = ctx.output + 4 * N * m;
+      ctx.u32[(outPtrs >>> 2) + m] = target + 4 * N * m;
     }
     const act = ctx.epilogue?.act ?? epilogueAct(activation);
     const alpha = ctx.epilogue?.alpha ?? activation.alpha;
     return [
       gemmStep(ctx.kernels, M, 1, K, N, inPtrs, outPtrs, ctx.statics, act, alpha),
-      ...activationSteps(ctx.kernels, ctx.output, M * N, N, activation),
+      ...(pre >= 0 ? activationInto(ctx.kernels, pre, ctx.output, M * N, N, activation) : activationSteps(ctx.kernels, ctx.output, M * N, N, activation)),
     ];
   }
 
   // ---- backward: dW = xᵀ·dz over the forward's row table, db = Σ dz, dx = dz·Wᵀ with Wᵀ packed ----
 
   backwardReads(): { inputs: boolean; output: boolean } {
-    return { inputs: true, output: this.p.activation.name !== 'linear' };
+    return { inputs: true, output: this.p.activation.name !== 'linear' && !this.keepPre };
   }
 
   backwardStaticBytes(): number {
@@ -89,7 +104,7 @@ export class DenseOp extends Op {
       ctx.u32[(dyPtrs >>> 2) + m] = dz + 4 * N * m;
       ctx.u32[(dxPtrs >>> 2) + m] = dx + 4 * K * m;
     }
-    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, dz, M * N, N);
+    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, this.preAt(ctx.tables, ctx.batch), dz, M * N, N);
     const dW = ctx.dWeights;
     if (dW) {
       const inPtrs = ctx.tables;

@@ -1,8 +1,10 @@
 import type { ActivationSpec } from '../activations.js';
 import type { Act, Kernels } from '../backend/kernels.js';
 import { depthwisePackedFloats, depthwiseRowFloats } from '../backend/kernels/depthwise.js';
-import { activationSteps, epilogueAct } from './activation.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { align } from '../memory/planner.js';
+import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
+import { DepthwiseAdjoint } from './depthwise_backward.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 /** The geometry of a depthwise convolution (NHWC, Keras's depthwise_kernel (kh, kw, C, M)). */
 export interface DepthwiseGeometry {
@@ -23,6 +25,8 @@ export interface DepthwiseGeometry {
 export interface DepthwiseParams extends DepthwiseGeometry {
   readonly useBias: boolean;
   readonly activation: ActivationSpec;
+  /** A training step: the pre-activation is kept when the activation's gradient needs it. */
+  readonly training?: boolean;
 }
 
 /** Taps per output pixel. */
@@ -77,10 +81,18 @@ export function depthwiseStep(k: Kernels, g: DepthwiseGeometry, pixels: number, 
 /**
  * DepthwiseConv2D: each input channel c correlated with its own M filters, output channel
  * c·M + m; bias and a cheap activation fused into the kernel's store.
+ *
+ * Tables: the forward's pointers (M·T), then the kept pre-activation in a training step whose
+ * activation's gradient needs it. Backward (depthwise_backward.ts): dW over the forward's table,
+ * db = Σ dz, dx by the gather or the scatter.
  */
 export class DepthwiseConv2DOp extends Op {
+  private readonly keepPre: boolean;
+  private adjointOp: DepthwiseAdjoint | null = null;
+
   constructor(layerName: string, private readonly p: DepthwiseParams) {
     super(layerName);
+    this.keepPre = keepsPreActivation(p.activation, p.training);
   }
 
   staticBytes(): number {
@@ -95,8 +107,18 @@ export class DepthwiseConv2DOp extends Op {
     return this.p.inC;
   }
 
+  private pixels(batch: number): number {
+    return batch * this.p.outH * this.p.outW;
+  }
+
   tableBytes(batch: number): number {
-    return 4 * batch * this.p.outH * this.p.outW * tapsOf(this.p);
+    const px = this.pixels(batch);
+    return align(4 * px * tapsOf(this.p)) + (this.keepPre ? 4 * px * this.p.inC * this.p.multiplier : 0);
+  }
+
+  /** The kept pre-activation (-1: none). */
+  private preAt(tables: number, batch: number): number {
+    return this.keepPre ? tables + align(4 * this.pixels(batch) * tapsOf(this.p)) : -1;
   }
 
   get acceptsEpilogue(): boolean {
@@ -104,15 +126,59 @@ export class DepthwiseConv2DOp extends Op {
   }
 
   steps(ctx: StepContext): Step[] {
-    const { activation, outH, outW, inC, multiplier } = this.p;
-    const pixels = ctx.batch * outH * outW;
+    const { activation, inC, multiplier } = this.p;
+    const pixels = this.pixels(ctx.batch);
     writeTapTable(ctx.u32, ctx.tables, this.p, ctx.batch, ctx.inputs[0], ctx.zeroRow);
     const act = ctx.epilogue?.act ?? epilogueAct(activation);
     const alpha = ctx.epilogue?.alpha ?? activation.alpha;
     const J = inC * multiplier;
+    const pre = this.preAt(ctx.tables, ctx.batch);
+    if (pre >= 0) {
+      return [
+        depthwiseStep(ctx.kernels, this.p, pixels, ctx.tables, pre, ctx.statics, act, alpha),
+        ...activationInto(ctx.kernels, pre, ctx.output, pixels * J, J, activation),
+      ];
+    }
     return [
       depthwiseStep(ctx.kernels, this.p, pixels, ctx.tables, ctx.output, ctx.statics, act, alpha),
       ...activationSteps(ctx.kernels, ctx.output, pixels * J, J, activation),
     ];
+  }
+
+  // ---- backward ----
+
+  private adjoint(): DepthwiseAdjoint {
+    this.adjointOp ??= new DepthwiseAdjoint(this.p);
+    return this.adjointOp;
+  }
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: this.p.activation.name !== 'linear' && !this.keepPre };
+  }
+
+  backwardStaticBytes(): number {
+    return this.adjoint().staticBytes();
+  }
+
+  packBackward(mem: MemoryViews, ptr: number, weights: readonly Float32Array[]): void {
+    this.adjoint().pack(mem, ptr, weights[0]);
+  }
+
+  backwardTableBytes(batch: number): number {
+    return this.adjoint().tableBytes(batch);
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    const { activation, inC, multiplier, useBias } = this.p;
+    const J = inC * multiplier;
+    const px = this.pixels(ctx.batch);
+    const k = ctx.kernels;
+    const dz = ctx.dOutput;
+    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, this.preAt(ctx.tables, ctx.batch), dz, px * J, J);
+    const dW = ctx.dWeights;
+    if (dW && useBias) steps.push(() => k.columnSum(dz, px, J, dW[1]));
+    steps.push(...this.adjoint().steps(k, ctx.u32, ctx.batch, ctx.tables, dz, dW ? dW[0] : -1, ctx.dInputs[0],
+      ctx.statics, ctx.backStatics, ctx.backTables, ctx.zeroRow));
+    return steps;
   }
 }

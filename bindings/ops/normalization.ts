@@ -1,6 +1,8 @@
 import { Act } from '../backend/kernels.js';
 import { momentsScratchFloats, type RstdMode } from '../backend/kernels/norm.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { layerNormGradScratchFloats } from '../backend/kernels/norm_grad.js';
+import { foldGroups } from './normalization_backward.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 /**
  * Normalisations computed from the data: statistics per (sample, group) by the `moments` kernel
@@ -109,6 +111,44 @@ export class ChannelNormOp extends Op {
     }
     return steps;
   }
+
+  // ---- backward: per-channel sums (normGradReduce), the group fold (normalization_backward.ts),
+  // dx = dy·(gamma·rstd) + d·b + constant (normGradApply) ----
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: false };
+  }
+
+  /** Backward tables, n·C floats each: Σdy, Σdy·d, Σd², the coefficient of d, the constant. */
+  backwardTableBytes(batch: number): number {
+    const { n } = this.geometry(batch);
+    return 5 * 4 * Math.ceil((n * this.p.C) / 4) * 4;
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    const { C, G, mode, gammaAt, betaAt } = this.p;
+    const { n, rows } = this.geometry(ctx.batch);
+    const [, , rstd, center, centerLo, scale] = this.layout(ctx.batch).map((o) => ctx.tables + o);
+    const part = 4 * Math.ceil((n * C) / 4) * 4;
+    const [sumDy, sumDyXc, sumXc2, coefD, constant] = [0, 1, 2, 3, 4].map((i) => ctx.backTables + i * part);
+    const k = ctx.kernels;
+    const x = ctx.inputs[0];
+    const dy = ctx.dOutput;
+    const dx = ctx.dInputs[0];
+    const dW = ctx.dWeights;
+    const f32 = ctx.f32;
+    const fold = {
+      n, G, K: C / G, count: rows * (C / G), mode, gamma: ctx.statics, rstd, sumDy, sumDyXc, sumXc2, coefD, constant,
+      dGamma: dW && gammaAt !== null ? dW[gammaAt] : -1, dBeta: dW && betaAt !== null ? dW[betaAt] : -1,
+      weightIndex: this.p.weightIndex,
+    };
+    const steps: Step[] = [
+      () => k.normGradReduce(x, dy, n, rows, C, center, centerLo, sumDy, sumDyXc, sumXc2),
+      () => foldGroups(f32, fold),
+    ];
+    if (dx >= 0) steps.push(() => k.normGradApply(x, dy, dx, n, rows, C, center, centerLo, scale, coefD, constant));
+    return steps;
+  }
 }
 
 export interface LayerNormParams extends AffineWeights {
@@ -178,6 +218,36 @@ export class LayerNormOp extends Op {
       () => k.layerNormApply(x, out, rows, R, B, mean, meanLo, rstd, gamma, beta, act, alpha),
     ];
   }
+
+  // ---- backward: layerNormGrad with the forward's statistics (gamma from the statics) ----
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: false };
+  }
+
+  backwardTableBytes(): number {
+    return 4 * layerNormGradScratchFloats(this.p.R, this.p.B);
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    const { A, R, B, gammaAt, betaAt } = this.p;
+    const rows = ctx.batch * A;
+    const stats = Math.ceil((rows * B) / 4) * 4;
+    const mean = ctx.tables;
+    const meanLo = mean + 4 * stats;
+    const rstd = meanLo + 4 * stats;
+    const k = ctx.kernels;
+    const x = ctx.inputs[0];
+    const dy = ctx.dOutput;
+    const dx = Math.max(ctx.dInputs[0], 0);
+    const dW = ctx.dWeights;
+    const dGamma = dW && gammaAt !== null ? dW[gammaAt] : 0;
+    const dBeta = dW && betaAt !== null ? dW[betaAt] : 0;
+    if (!dx && !dGamma && !dBeta) return [];
+    const gamma = ctx.statics;
+    const scratch = ctx.backTables;
+    return [() => k.layerNormGrad(x, dy, dx, rows, R, B, mean, meanLo, rstd, gamma, dGamma, dBeta, scratch)];
+  }
 }
 
 /** PixelNormalization: x / sqrt(mean(x² over the last axis) + epsilon), per row of C. */
@@ -197,6 +267,21 @@ export class PixelNormOp extends Op {
     const x = ctx.inputs[0];
     const out = ctx.output;
     return [() => k.pixelNorm(x, out, rows, C, epsilon)];
+  }
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: false };
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    const dx = ctx.dInputs[0];
+    if (dx < 0) return [];
+    const rows = ctx.batch * this.rows;
+    const { C, epsilon } = this;
+    const k = ctx.kernels;
+    const x = ctx.inputs[0];
+    const dy = ctx.dOutput;
+    return [() => k.pixelNormGrad(x, dy, dx, rows, C, epsilon)];
   }
 }
 

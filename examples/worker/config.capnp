@@ -14,8 +14,6 @@ const generator :Workerd.Worker = (
     # the builds upconv's worker entry imports, as compiled WebAssembly modules
     (name = "upconv.relaxed.wasm", wasm = embed "build/upconv.relaxed.wasm"),
     (name = "upconv.simd.wasm", wasm = embed "build/upconv.simd.wasm"),
-    # the generator's weights, an ArrayBuffer
-    (name = "generator.weights.bin", data = embed "build/generator.weights.bin"),
   ],
   compatibilityDate = "2025-01-01",
 );

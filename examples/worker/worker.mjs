@@ -1,31 +1,21 @@
-// An edge worker (Cloudflare Workers / workerd) that serves a generator's images:
+// An edge worker (Cloudflare Workers / workerd) that serves garments from upconv's own
+// Fashion-MNIST generator:
 //   GET /generate?seed=N[&scale=S]  → a PNG (28×28 pixels, each drawn S×S; S 1–16, default 8)
 //   GET /                           → a page showing a few seeds
 // `import ... from 'upconv'` resolves through the package's "workerd"/"worker" export condition to
 // dist/worker.js, which imports the .wasm builds as modules (workerd does not compile WebAssembly
-// from bytes at run time). The generator's Keras config and weights sit beside the worker: the
-// config is bundled in, the weights are a Data module (an ArrayBuffer). They load once per isolate.
-import { getBackend, init, modelFromJSON, sampleLatents, tensor, toPNG } from 'upconv';
-import config from './generator.json';
-import weights from './generator.weights.bin';
+// from bytes at run time). The generator and its float16 weights come from
+// upconv/models/fashion-dcgan, bundled into the worker; it is built once per isolate.
+import { getBackend, init, sampleLatents, toPNG } from 'upconv';
+import { fashionDCGAN, LATENT_DIM } from 'upconv/models/fashion-dcgan';
 
-const LATENT = 16;
 let generator = null;
 
-/** The model, built and given its weights once per isolate. */
+/** The model, built once per isolate. */
 function loadGenerator() {
   generator ??= (async () => {
     await init();
-    const model = modelFromJSON(config);
-    const flat = new Float32Array(weights);
-    let off = 0;
-    model.setWeights(model.getWeights().map((w) => {
-      const t = tensor(flat.subarray(off, off + w.data.length), w.shape);
-      off += w.data.length;
-      return t;
-    }));
-    if (off !== flat.length) throw new Error(`generator.weights.bin holds ${flat.length} weights, the model ${off}`);
-    return model;
+    return fashionDCGAN();
   })().catch((e) => {
     generator = null; // let the next request retry
     throw e;
@@ -40,9 +30,9 @@ function intParam(url, name, fallback, min, max) {
   return Number(raw);
 }
 
-const page = () => `<!doctype html><meta charset="utf-8"><title>upconv generator</title>
+const page = () => `<!doctype html><meta charset="utf-8"><title>upconv garments</title>
 <style>body{font:14px system-ui;margin:2em}img{image-rendering:pixelated;margin:4px;border:1px solid #ccc}</style>
-<h1>upconv generator on the edge</h1><p>GET /generate?seed=N&amp;scale=S → PNG. Backend: ${getBackend()}</p>
+<h1>upconv's Fashion-MNIST generator on the edge</h1><p>GET /generate?seed=N&amp;scale=S → PNG. Backend: ${getBackend()}</p>
 ${Array.from({ length: 16 }, (_, i) => `<a href="/generate?seed=${i}"><img src="/generate?seed=${i}&amp;scale=4" width="112" height="112" alt="seed ${i}"></a>`).join('')}`;
 
 export default {
@@ -59,11 +49,9 @@ export default {
       const scale = intParam(url, 'scale', 8, 1, 16);
       if (Number.isNaN(seed) || Number.isNaN(scale)) return new Response('seed must be an integer 0–4294967295 and scale 1–16\n', { status: 400 });
       const model = await loadGenerator();
-      // the latents `upconv generate --seed N --count 1` draws; one 28×28 image, each pixel scale×scale.
-      // The example model is untrained and its tanh outputs stay near 0: 'minmax' stretches the
-      // contrast; a trained tanh generator would use range: 'tanh'.
-      const y = model.predict(sampleLatents(1, LATENT, { seed }));
-      const png = toPNG(y, { range: 'minmax', scale, padding: 0 });
+      // the latents `upconv generate --seed N --count 1` draws; one 28×28 image, each pixel scale×scale
+      const y = model.predict(sampleLatents(1, LATENT_DIM, { seed }));
+      const png = toPNG(y, { range: 'tanh', scale, padding: 0 });
       return new Response(png, {
         headers: {
           'content-type': 'image/png',

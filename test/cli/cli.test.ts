@@ -88,6 +88,44 @@ describe('upconv generate', () => {
   });
 });
 
+describe('upconv generate with no model: the shipped Fashion-MNIST generator', () => {
+  /** The 28×28 tile at (row, col) of a grid written with --padding 0. */
+  const tile = (png: ReturnType<typeof decodePNG>, row: number, col: number) => {
+    const t = new Uint8Array(28 * 28);
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) t[y * 28 + x] = png.pixels[(row * 28 + y) * png.width + col * 28 + x];
+    return t;
+  };
+
+  it('draws garments from upconv/models/fashion-dcgan with range tanh; --model FILE is the positional file', async () => {
+    const out = join(tmp, 'fashion.png');
+    const r = await run('generate', '--count', '4', '--seed', '2', '--padding', '0', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/56×56 grayscale, 4 samples of 28×28 from normal latents \(seed 2\), range tanh \[-1, 1\]; upconv's Fashion-MNIST generator/);
+    const png = decodePNG(new Uint8Array(readFileSync(out)));
+    const { fashionDCGAN } = await import('../../bindings/models/fashion_dcgan.js');
+    const y = fashionDCGAN().predict(sampleLatents(4, 100, { seed: 2 }));
+    let worst = 0;
+    for (let i = 0; i < 28 * 28; i++) worst = Math.max(worst, Math.abs(tile(png, 1, 1)[i] - Math.round(Math.min(1, Math.max(0, (y.data[3 * 784 + i] + 1) / 2)) * 255)));
+    expect(worst).toBe(0);
+    const a = await run('generate', TANH, '--count', '2', '--out', join(tmp, 'pos.png'));
+    const b = await run('generate', '--model', TANH, '--count', '2', '--out', join(tmp, 'flag.png'));
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(Buffer.compare(readFileSync(join(tmp, 'pos.png')), readFileSync(join(tmp, 'flag.png')))).toBe(0);
+  });
+
+  it('--interpolate 8 --walks 2: two rows of 8 frames; a walk starts at the seed\'s first sample and rows join up', async () => {
+    const out = join(tmp, 'walk.png');
+    const r = await run('generate', '--interpolate', '8', '--walks', '2', '--seed', '5', '--padding', '0', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/224×56 grayscale, 2 latent walks of 8 frames of 28×28/);
+    const walk = decodePNG(new Uint8Array(readFileSync(out)));
+    const one = decodePNG(new Uint8Array((await run('generate', '--count', '1', '--seed', '5', '--padding', '0', '--out', join(tmp, 'one.png')), readFileSync(join(tmp, 'one.png')))));
+    expect(Array.from(tile(walk, 0, 0))).toEqual(Array.from(tile(one, 0, 0)));
+    expect(Array.from(tile(walk, 1, 0))).toEqual(Array.from(tile(walk, 0, 7))); // row 2 starts where row 1 ended
+    expect(Array.from(tile(walk, 0, 3))).not.toEqual(Array.from(tile(walk, 0, 0)));
+  });
+});
+
 describeShared('upconv generate on the shared trained generators', () => {
   it('--seed 1234 --count 4 draws exactly the reference latents, mapped tanh → 0..255', async () => {
     const ref = JSON.parse(readFileSync(join(MODELS, 'wgan-mnist3-convtranspose', 'reference_outputs.json'), 'utf8'));
@@ -207,7 +245,10 @@ describe('errors and usage', () => {
 
   it('bad option values exit 2 with one line naming the option', async () => {
     for (const [argv, said] of [
-      [['generate'], /needs a model file/],
+      [['generate', '--walks', '2'], /--walks goes with --interpolate/],
+      [['generate', '--interpolate', '8', '--count', '4'], /--count does not apply/],
+      [['generate', '--interpolate', '1'], /--interpolate must be an integer from 2 to 4096, got '1'/],
+      [['generate', TANH, '--model', TANH], /not both/],
       [['generate', TANH, '--count', 'x'], /--count must be an integer from 1 to 100000, got 'x'/],
       [['generate', TANH, '--latent', 'cauchy'], /--latent must be normal or uniform, got 'cauchy'/],
       [['generate', TANH, '--range', 'wide', '--out', join(tmp, 'w.png')], /--range must be auto, tanh, sigmoid, minmax or LO,HI/],

@@ -5,14 +5,15 @@ import { Rng } from '../util/rng.js';
 
 /**
  * Every activation's backward, as an Activation layer and (where upconv trains it) as the
- * built-in `activation` of a Dense or Conv2D, plus the LeakyReLU, ReLU, ELU and Softmax layers;
+ * built-in `activation` of a Dense or Conv2D, plus the LeakyReLU, ReLU, ELU and Softmax layers (Softmax
+ * also over non-last and adjacent axes);
  * then TF's conventions at the kinks with pre-activations exactly on them (relu'(0) = 0,
  * leaky'(0) = slope, selu'(0) = scale, elu'(0) = alpha·1, relu6'(0) = relu6'(6) = 0, …).
  */
 const NAMES = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'silu', 'gelu',
-  'hard_sigmoid', 'relu6', 'exponential', 'softmax'];
-/** Built-in activations upconv trains (swish and gelu need the pre-activation: only as a separate layer). */
-const BUILT_IN = NAMES.filter((n) => n !== 'swish' && n !== 'silu' && n !== 'gelu');
+  'hard_sigmoid', 'relu6', 'exponential', 'softmax', 'hard_sigmoid_keras2'];
+/** Built-in activations: all of them (swish, silu and gelu from the pre-activation the training step keeps). */
+const BUILT_IN = NAMES;
 
 /** Inputs wide enough that pre-activations reach past ±3 and 6 (hard_sigmoid, relu6). */
 const wide = (n: number, r: Rng) => r.uniformF32(n, -4, 4);
@@ -31,7 +32,7 @@ BUILT_IN.forEach((name, i) => {
     { kind: 'dense', units: 8, activation: name }, { kind: 'dense', units: 3 },
   ] });
 });
-for (const [i, name] of ['relu', 'leaky_relu', 'sigmoid', 'elu', 'softmax'].entries()) {
+for (const [i, name] of ['relu', 'leaky_relu', 'sigmoid', 'elu', 'softmax', 'swish', 'gelu'].entries()) {
   cases.push({ name: `Conv2D(activation: '${name}') 4×4×5 → 17 (3×3 same), then Conv2D 3`, input: [4, 4, 2], batch: 3, seed: 560 + i, inputs: wide, layers: [
     { kind: 'dense', units: 5 }, { kind: 'conv2d', filters: 17, kernel: [3, 3], padding: 'same', activation: name }, { kind: 'conv2d', filters: 3, kernel: [2, 2] },
   ] });
@@ -57,6 +58,21 @@ LAYERS.forEach(([label, spec], i) => {
   ] });
 });
 
+// Softmax over a non-last axis (and adjacent axes): C values `inner` floats apart, inner 4, 5, 7
+// and 8 (four lanes and their tails), with an outer block. The Dense before it has no bias: a
+// per-channel bias shifts whole softmax rows here, so its gradient is exactly 0 and finite
+// differences would only measure their own noise.
+const STRIDED: [string, number[], number, number | number[], boolean][] = [
+  ['Softmax(axis 1) on 5×7 (inner 7)', [5, 3], 7, 1, false],
+  ['Softmax(axis −2) on 3×4×5 (inner 5, 3 outer blocks)', [3, 4, 2], 5, -2, false],
+  ['Softmax(axis [1, 2]) on 2×3×8 (C 6, inner 8), as the output', [2, 3, 2], 8, [1, 2], true],
+  ['Softmax(axis 1) on 4×4 (inner 4), as the output', [4, 3], 4, 1, true],
+];
+STRIDED.forEach(([label, input, units, axis, last], i) => {
+  cases.push({ name: `${label} after Dense → ${units}${last ? '' : ', then Dense 2'}`, input, batch: 3, seed: 640 + i, inputs: wide, layers: [
+    { kind: 'dense', units, useBias: false }, { kind: 'softmax', axis }, ...(last ? [] : [{ kind: 'dense', units: 2 } as LayerSpec]),
+  ] });
+});
 // an activation layer as the activation argument (Keras 3 serializes activations so): one fused op
 const AS_ARGUMENT: [string, LayerSpec][] = [
   ['Dense(activation: LeakyReLU(0.2))', { kind: 'dense', units: 8, activation: { kind: 'leakyRelu', alpha: 0.2 } }],
@@ -66,6 +82,11 @@ const AS_ARGUMENT: [string, LayerSpec][] = [
   ["Dense(activation: Activation('tanh'))", { kind: 'dense', units: 3, activation: { kind: 'activation', name: 'tanh' } }],
   ['Conv2D(activation: LeakyReLU(0.3))', { kind: 'conv2d', filters: 5, kernel: [3, 3], padding: 'same', activation: { kind: 'leakyRelu' } }],
   ["Conv2DTranspose(activation: Activation('sigmoid'))", { kind: 'conv2dTranspose', filters: 4, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: { kind: 'activation', name: 'sigmoid' } }],
+  ['Dense(activation: LeakyReLU(−0.5)) (its gradient needs the input: kept)', { kind: 'dense', units: 6, activation: { kind: 'leakyRelu', alpha: -0.5 } }],
+  ['Dense(activation: ReLU(maxValue 2, negativeSlope 0.1)) (the input kept)', { kind: 'dense', units: 5, activation: { kind: 'relu', maxValue: 2, negativeSlope: 0.1 } }],
+  ['Conv2D(activation: ReLU(maxValue 1.5, threshold 0.25))', { kind: 'conv2d', filters: 5, kernel: [3, 3], padding: 'same', activation: { kind: 'relu', maxValue: 1.5, threshold: 0.25 } }],
+  ["Conv2DTranspose(activation: 'swish') (the pre-activation kept)", { kind: 'conv2dTranspose', filters: 4, kernel: [3, 3], strides: [2, 2], padding: 'same', activation: 'swish' }],
+  ["Conv2DTranspose(activation: 'gelu'), strides (2, 3)", { kind: 'conv2dTranspose', filters: 9, kernel: [3, 3], strides: [2, 3], padding: 'same', activation: 'gelu' }],
 ];
 AS_ARGUMENT.forEach(([label, spec], i) => {
   const conv = spec.kind !== 'dense';
@@ -87,7 +108,9 @@ function atKinks(name: string, act: LayerSpec, at: number[], seed: number, built
     for (let k = 0; k < 3; k++) kernel[k * units + j] = 0;
     bias[j] = v;
   });
-  const first: LayerSpec = builtIn && act.kind === 'activation' ? { kind: 'dense', units, activation: act.name } : { kind: 'dense', units };
+  // built in: an activation name, or (Keras 3's serialized form) the activation layer as the argument
+  const arg = act.kind === 'activation' ? act.name : (act as Extract<LayerSpec, { kind: 'relu' }>);
+  const first: LayerSpec = builtIn ? { kind: 'dense', units, activation: arg } : { kind: 'dense', units };
   return {
     name: `${name} at ${at.join(', ')}`, input: [3], batch: 3, seed, atKinks: true,
     layers: builtIn ? [first, { kind: 'dense', units: 2 }] : [first, act, { kind: 'dense', units: 2 }],
@@ -112,6 +135,12 @@ const kinks: GradCase[] = [
   atKinks("ReLU(maxValue 2, negativeSlope 0.1): 0 at 0 (relu'(0) and relu(−x)'(0) are both 0)", { kind: 'relu', maxValue: 2, negativeSlope: 0.1 }, [0], 613),
   atKinks("ReLU(negativeSlope 0.2, threshold 0.5): 0 at the threshold", { kind: 'relu', negativeSlope: 0.2, threshold: 0.5 }, [0.5], 614),
   atKinks("ReLU(threshold 0.5): 0 at the threshold", { kind: 'relu', threshold: 0.5 }, [0.5], 615),
+  atKinks('ReLU(maxValue 2): 1 at 2 (clip_by_value passes on the closed interval)', { kind: 'relu', maxValue: 2 }, [2], 617),
+  atKinks('ReLU(maxValue 2, negativeSlope 0.1): 1 at 2', { kind: 'relu', maxValue: 2, negativeSlope: 0.1 }, [2], 618),
+  atKinks('ReLU(maxValue 6, threshold 0.5): 1 at 6 (a threshold: not the relu6 path)', { kind: 'relu', maxValue: 6, threshold: 0.5 }, [0.5, 6], 619),
+  atKinks('ReLU(maxValue 6, negativeSlope 0.1): 0 at 6 (tf.nn.relu6, then the slope)', { kind: 'relu', maxValue: 6, negativeSlope: 0.1 }, [0, 6], 620),
+  atKinks('Dense(activation: ReLU(maxValue 3)): 1 at 3', { kind: 'relu', maxValue: 3 }, [3, 0], 621, true),
+  atKinks('Dense(activation: ReLU(maxValue 6)): 0 at 6 (relu6)', { kind: 'relu', maxValue: 6 }, [6], 622, true),
 ];
 
 describe('activation gradients', () => {

@@ -8,10 +8,12 @@ import {
   Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Dropout, ELU, Flatten, type Layer, LeakyReLU, ReLU,
   Reshape, Sequential, Softmax, UpSampling2D, tensor,
 } from '../../bindings/index.js';
+import type { TfMethod } from '../util/naive_resize.js';
 import { Rng } from '../util/rng.js';
 import { elementwise, reluLayer } from './oracle/activations.js';
 import type { ONode, OGraph, ParamSet } from './oracle/graph.js';
 import * as O from './oracle/ops.js';
+import { tfUpSampling } from './oracle/resample.js';
 import { size } from './oracle/values.js';
 
 type Pair = readonly [number, number];
@@ -23,16 +25,31 @@ export type LayerSpec =
   | { kind: 'dense'; units: number; useBias?: boolean; activation?: Act; trainable?: boolean }
   | { kind: 'conv2d'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; useBias?: boolean; activation?: Act }
   | { kind: 'conv2dTranspose'; filters: number; kernel: Pair; strides?: Pair; padding?: 'valid' | 'same'; dilation?: Pair; outputPadding?: Pair | null; useBias?: boolean; activation?: Act }
-  | { kind: 'upSampling'; size: Pair; interpolation: 'nearest' | 'bilinear' }
+  | { kind: 'upSampling'; size: Pair; interpolation: 'nearest' | 'bilinear' | TfMethod }
   | { kind: 'batchNorm'; epsilon?: number; momentum?: number; center?: boolean; scale?: boolean; trainable?: boolean }
   | { kind: 'activation'; name: string }
   | { kind: 'leakyRelu'; alpha?: number }
   | { kind: 'relu'; maxValue?: number | null; negativeSlope?: number; threshold?: number }
   | { kind: 'elu'; alpha?: number }
-  | { kind: 'softmax' }
+  | { kind: 'softmax'; axis?: number | number[] }
   | { kind: 'reshape'; target: number[] }
   | { kind: 'flatten' }
-  | { kind: 'dropout'; rate: number };
+  | { kind: 'dropout'; rate: number }
+  | CustomSpec;
+
+/**
+ * A layer described by its own test file (test/grad/custom_layers.ts): the upconv layer, the
+ * oracle op, its random weights (Keras order) and its output shape.
+ */
+export interface CustomSpec {
+  kind: 'custom';
+  layer: (options: { name: string; inputShape?: number[] }) => Layer;
+  op: () => import('./oracle/op.js').OracleOp;
+  weights?: (inShape: readonly number[], r: Rng) => { names: string[]; shapes: number[][]; data: Float32Array[] };
+  output?: (inShape: readonly number[]) => number[];
+  /** The layer's built-in activation (its oracle node follows the op's). */
+  activation?: Act;
+}
 
 /** A layer's weights: Keras names and shapes, and the oracle's param set (same values, float64). */
 export interface Weighted {
@@ -76,6 +93,7 @@ export function specOutput(s: LayerSpec, inShape: readonly number[]): number[] {
       return s.target.map((d) => (d === -1 ? per / known : d));
     }
     case 'flatten': return [size(inShape)];
+    case 'custom': return s.output ? s.output(inShape) : [...inShape];
     default: return [...inShape];
   }
 }
@@ -100,10 +118,11 @@ function upconvLayer(s: LayerSpec, name: string, first: { inputShape?: number[] 
     case 'leakyRelu': return s.alpha === undefined ? new LeakyReLU(o) : new LeakyReLU({ ...o, alpha: s.alpha });
     case 'relu': return new ReLU({ ...o, maxValue: s.maxValue ?? null, negativeSlope: s.negativeSlope ?? 0, threshold: s.threshold ?? 0 });
     case 'elu': return s.alpha === undefined ? new ELU(o) : new ELU({ ...o, alpha: s.alpha });
-    case 'softmax': return new Softmax(o);
+    case 'softmax': return new Softmax(s.axis === undefined ? o : { ...o, axis: s.axis });
     case 'reshape': return new Reshape(s.target, o);
     case 'flatten': return new Flatten(o);
     case 'dropout': return new Dropout(s.rate, o);
+    case 'custom': return s.layer(o);
   }
 }
 
@@ -114,7 +133,7 @@ function activationLayerNode(s: ActivationLayerSpec, v: number, shape: readonly 
     case 'leakyRelu': return { op: O.activation('leaky', elementwise('leaky_relu', s.alpha ?? 0.3)), inputs: [v], params: null };
     case 'relu': return { op: O.activation('relu layer', reluLayer(s.maxValue ?? null, s.negativeSlope ?? 0, s.threshold ?? 0)), inputs: [v], params: null };
     case 'elu': return { op: O.activation('elu layer', elementwise('elu', s.alpha ?? 1)), inputs: [v], params: null };
-    case 'softmax': return { op: O.softmax(), inputs: [v], params: null };
+    case 'softmax': return { op: O.softmax(s.axis), inputs: [v], params: null };
   }
 }
 
@@ -161,6 +180,7 @@ function randomWeights(s: LayerSpec, inShape: readonly number[], r: Rng): { name
       const data = names.map((n) => (n === 'gamma' ? r.uniformF32(last, 0.5, 1.5) : n === 'moving_variance' ? r.uniformF32(last, 0.5, 1.5) : r.uniformF32(last, -0.5, 0.5)));
       return { names, shapes: names.map(() => [last]), data };
     }
+    case 'custom': return s.weights ? s.weights(inShape, r) : { names: [], shapes: [], data: [] };
     default: return { names: [], shapes: [], data: [] };
   }
 }
@@ -196,7 +216,11 @@ export function buildChain(o: ChainOptions): BuiltChain {
       case 'dense': push({ op: O.dense(s.units, s.useBias ?? true), inputs: [v], params: set }); break;
       case 'conv2d': push({ op: O.conv2d(s.filters, geometry(s), s.useBias ?? true), inputs: [v], params: set }); break;
       case 'conv2dTranspose': push({ op: O.conv2dTranspose(s.filters, geometry(s), s.outputPadding ?? null, s.useBias ?? true), inputs: [v], params: set }); break;
-      case 'upSampling': push({ op: O.upSampling(s.size, s.interpolation), inputs: [v], params: null }); break;
+      case 'upSampling': {
+        const op = s.interpolation === 'nearest' || s.interpolation === 'bilinear' ? O.upSampling(s.size, s.interpolation) : tfUpSampling(s.size, s.interpolation);
+        push({ op, inputs: [v], params: null });
+        break;
+      }
       case 'batchNorm':
         push({ op: O.batchNorm({ epsilon: s.epsilon ?? 1e-3, center: s.center ?? true, scale: s.scale ?? true, training: !!o.training && s.trainable !== false }), inputs: [v], params: set });
         break;
@@ -208,8 +232,9 @@ export function buildChain(o: ChainOptions): BuiltChain {
       case 'reshape': push({ op: O.reshape(s.target), inputs: [v], params: null }); break;
       case 'flatten': push({ op: O.reshape([-1]), inputs: [v], params: null }); break;
       case 'dropout': push({ op: O.dropout(s.rate, o.masks?.get(i) ?? null), inputs: [v], params: null }); break;
+      case 'custom': push({ op: s.op(), inputs: [v], params: set }); break;
     }
-    if (s.kind === 'dense' || s.kind === 'conv2d' || s.kind === 'conv2dTranspose') {
+    if (s.kind === 'dense' || s.kind === 'conv2d' || s.kind === 'conv2dTranspose' || s.kind === 'custom') {
       const a = activationNode(s.activation, v, specOutput(s, shape));
       if (a) push(a);
     }

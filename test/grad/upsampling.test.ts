@@ -4,7 +4,9 @@ import { type GradCase, itChecksGradients } from './check.js';
 /**
  * UpSampling2D backward: nearest (each input pixel gets the sum of its fh·fw copies) and
  * half-pixel bilinear (the adjoint of the two-tap lerps, with the clamped edges), behind a
- * trainable per-pixel Dense, with factors (2, 3) and (3, 2), length-1 axes, channel tails.
+ * trainable per-pixel Dense, with factors (2, 3) and (3, 2), length-1 axes, channel tails; and
+ * TensorFlow's bicubic, area, lanczos3/5, gaussian and mitchellcubic (the oracle: the transpose of
+ * a float64 transcription of TensorFlow's C++ resize).
  */
 interface Up { h: number; w: number; c: number; size: [number, number]; batch: number }
 const table: Up[] = [
@@ -25,6 +27,19 @@ for (const interpolation of ['nearest', 'bilinear'] as const) {
     layers: [{ kind: 'dense', units: t.c }, { kind: 'upSampling', size: t.size, interpolation }],
   }));
 }
+// TensorFlow's other interpolations (the separable resample tables and their adjoint): upsampling
+// by (2, 3) and (3, 2), a length-1 axis, channel tails
+const TF_METHODS = ['bicubic', 'area', 'lanczos3', 'lanczos5', 'gaussian', 'mitchellcubic'] as const;
+const tfTable: Up[] = [
+  { h: 3, w: 2, c: 3, size: [2, 3], batch: 2 },
+  { h: 1, w: 3, c: 5, size: [3, 2], batch: 1 },
+  { h: 4, w: 3, c: 1, size: [2, 2], batch: 2 },
+];
+TF_METHODS.forEach((interpolation, m) => tfTable.forEach((t, i) => cases.push({
+  name: `${interpolation} ${t.h}×${t.w}×${t.c}, size ${t.size}, batch ${t.batch}`,
+  input: [t.h, t.w, 2], batch: t.batch, seed: 700 + 10 * m + i,
+  layers: [{ kind: 'dense', units: t.c }, { kind: 'upSampling', size: t.size, interpolation }],
+})));
 cases.push({ name: 'bilinear between convolutions: 3×3×2 → Conv2D 5 (same) → bilinear (2, 3) → Conv2D 3 (3×3 s2 same)', input: [3, 3, 2], batch: 3, seed: 399, layers: [
   { kind: 'conv2d', filters: 5, kernel: [3, 3], padding: 'same' },
   { kind: 'upSampling', size: [2, 3], interpolation: 'bilinear' },

@@ -1,6 +1,6 @@
 import type { Act } from '../kernels.js';
 
-/** Depthwise convolution (assembly/depthwise.ts; reference/depthwise.ts). */
+/** Depthwise convolution and its backward (assembly/depthwise.ts, depthwise_grad.ts; reference/depthwise.ts). */
 export interface DepthwiseKernels {
   /**
    * Indirect depthwise convolution with bias and a fused cheap activation (`isFusableAct`).
@@ -15,6 +15,23 @@ export interface DepthwiseKernels {
    */
   depthwise(M: number, T: number, C: number, mult: number, inPtrs: number, out: number,
             packedW: number, act: Act, alpha: number): void;
+
+  /**
+   * The weight gradient over the forward's pointer table, accumulated: for t < T, j < J = C·mult,
+   *   f32[dW + 4·(t·J + j)] += Σ_{m<M} f32[inPtrs[m·T + t] + 4·⌊j / mult⌋] · f32[dy + 4·(m·J + j)]
+   * (Keras's depthwise_kernel layout; padding taps read the zero row and add nothing).
+   */
+  depthwiseWeightGrad(M: number, T: number, C: number, mult: number, inPtrs: number, dy: number, dW: number): void;
+
+  /**
+   * The input gradient as the transposed scatter: zeroes `count` floats at dx, then for m < M,
+   * t < T, c < C, with r = dxPtrs[m·T + t] (a byte pointer to a row of C floats: a pixel of dx,
+   * or a sink row for padding taps, which receives garbage):
+   *   f32[r + 4c] += Σ_{k<mult} f32[dy + 4·(m·J + c·mult + k)] · W[t][c·mult + k]
+   * with `packedW` the forward's packing (`depthwise`; its bias row is not read).
+   */
+  depthwiseInputGrad(dx: number, count: number, M: number, T: number, C: number, mult: number, dxPtrs: number,
+                     dy: number, packedW: number): void;
 }
 
 /** Floats between two packed rows (bias, tap 0, tap 1, …): C·mult rounded up to 4. */

@@ -15,8 +15,16 @@ export interface TrainKernels {
   activationGrad(src: number, dy: number, dx: number, count: number, act: Act, alpha: number): void;
   /** Softmax backward over rows of C: dx = y·(dy − Σ dy·y). */
   softmaxGrad(y: number, dy: number, dx: number, rows: number, C: number): void;
-  /** reluClip backward from its output y: slope where y ≤ 0, 1 on (0, max), 0 at and above max. */
-  reluClipGrad(y: number, dy: number, dx: number, count: number, slope: number, maxValue: number): void;
+  /** Softmax backward along an axis of C values `inner` floats apart, in `outer` blocks (Softmax(axis) on a non-last axis). */
+  softmaxStridedGrad(y: number, dy: number, dx: number, outer: number, C: number, inner: number): void;
+  /**
+   * Keras ReLU layer backward. fromInput 1: `src` is the input x; slope where x < threshold, 0 at
+   * it, 1 on (threshold, maxValue] (clip_by_value's closed interval), 0 above. fromInput 0: `src`
+   * is the output y of reluClip (open or no maximum: tf.nn.relu6's path); slope where y < 0, 0 at
+   * y = 0, 1 on (0, maxValue), 0 at and above it.
+   */
+  reluClipGrad(src: number, dy: number, dx: number, count: number, slope: number, maxValue: number,
+               threshold: number, fromInput: number): void;
   /** Nearest upsampling backward: sums each input pixel's fh·fw copies (overwrites dx). */
   resizeNearestGrad(dy: number, dx: number, N: number, H: number, W: number, C: number, fh: number, fw: number): void;
   /** Bilinear upsampling backward with the forward's tap tables (zeroes dx, then scatters). */

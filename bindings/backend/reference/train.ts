@@ -47,7 +47,7 @@ function actGrad(s: number, g: number, act: number, alpha: number): number {
   }
 }
 
-type TrainKeys = 'igemmWeightGrad' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
+type TrainKeys = 'igemmWeightGrad' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'softmaxStridedGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
   'resizeBilinearGrad' | 'channelMoments' | 'bnGradReduce' | 'bnGradApply' | 'accumulate' | 'mulMask' | 'adamUpdate' |
   'sgdUpdate' | 'rmspropUpdate' | 'dropoutMask';
 
@@ -99,15 +99,34 @@ export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
       }
     },
 
-    reluClipGrad(y, dy, dx, count, slope, maxValue) {
+    // float32 sums over c in order, as every wasm build does
+    softmaxStridedGrad(y, dy, dx, outer, C, inner) {
+      v.refresh();
+      const { f32 } = v;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const at = o * C * inner + i;
+          let dot = 0;
+          for (let c = 0; c < C; c++) dot = Math.fround(dot + Math.fround(f32[(dy >>> 2) + at + c * inner] * f32[(y >>> 2) + at + c * inner]));
+          for (let c = 0; c < C; c++) {
+            const e = at + c * inner;
+            f32[(dx >>> 2) + e] = f32[(y >>> 2) + e] * Math.fround(f32[(dy >>> 2) + e] - dot);
+          }
+        }
+      }
+    },
+
+    reluClipGrad(src, dy, dx, count, slope, maxValue, threshold, fromInput) {
       v.refresh();
       const { f32 } = v;
       const s = Math.fround(slope);
       const m = Math.fround(maxValue);
+      const t = Math.fround(threshold);
       for (let i = 0; i < count; i++) {
-        const yi = f32[(y >>> 2) + i];
+        const v0 = f32[(src >>> 2) + i];
         const g = f32[(dy >>> 2) + i];
-        f32[(dx >>> 2) + i] = yi < 0 ? s * g : yi > 0 && yi < m ? g : 0; // y = 0: x at the threshold, no gradient
+        if (fromInput) f32[(dx >>> 2) + i] = v0 > t ? (v0 <= m ? g : 0) : v0 < t ? s * g : 0;
+        else f32[(dx >>> 2) + i] = v0 < 0 ? s * g : v0 > 0 && v0 < m ? g : 0; // y = 0: x at the threshold, no gradient
       }
     },
 

@@ -71,6 +71,9 @@ export function elementwise(name: string, alpha?: number): Elementwise {
     case 'gelu': return { f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), df: (x) => 0.5 * (1 + erf(x / Math.SQRT2)) + x * normalPdf(x), kinks: [] };
     // Keras 3 TF: relu6(x + 3) / 6
     case 'hard_sigmoid': return { f: (x) => Math.min(Math.max(x + 3, 0), 6) / 6, df: (x) => (x + 3 > 0 && x + 3 < 6 ? 1 / 6 : 0), kinks: [-3, 3] };
+    // tf.keras 2: clip(0.2·x + 0.5, 0, 1) (its kinks ±2.5 are not checked: TF's clip_by_value
+    // passes the gradient at them, upconv's output-based gradient does not)
+    case 'hard_sigmoid_keras2': return { f: (x) => Math.min(Math.max(0.2 * x + 0.5, 0), 1), df: (x) => (x > -2.5 && x < 2.5 ? 0.2 : 0), kinks: [-2.5, 2.5] };
     case 'relu6': return { f: (x) => Math.min(Math.max(x, 0), 6), df: (x) => (x > 0 && x < 6 ? 1 : 0), kinks: [0, 6] };
     case 'exponential': return { f: Math.exp, df: Math.exp, kinks: [] };
     default: throw new Error(`oracle: no elementwise activation '${name}'`);

@@ -6,7 +6,7 @@
  * convolution of dy), a transposed convolution's as a convolution of dy, and so on. Each op
  * recomputes what its backward needs (no caches): slow and plain.
  */
-import { type Elementwise, softmaxRows } from './activations.js';
+import type { Elementwise } from './activations.js';
 import { channelSums, type OracleOp } from './op.js';
 import { size, type Val } from './values.js';
 
@@ -170,9 +170,15 @@ export function batchNorm(o: BnOptions): OracleOp {
       const dGamma = new Float64Array(C);
       const dBeta = channelSums(dy, C);
       if (!o.training) {
-        for (let i = 0; i < dx.length; i++) dx[i] = (dy[i] * gamma[i % C]) / Math.sqrt(mv[i % C] + o.epsilon);
-        void mm;
-        return { dInputs: [dx], dParams: [...(o.scale ? [null] : []), ...(o.center ? [null] : []), null, null] };
+        // inference: x̂ from the moving statistics; gamma and beta still get Σ dy·x̂ and Σ dy
+        // (trained when the layer is: training=False in a trainable model, Keras's fine-tuning pattern)
+        for (let i = 0; i < dx.length; i++) {
+          const c = i % C;
+          const inv = 1 / Math.sqrt(mv[c] + o.epsilon);
+          dx[i] = dy[i] * gamma[c] * inv;
+          dGamma[c] += dy[i] * (x.data[i] - mm[c]) * inv;
+        }
+        return { dInputs: [dx], dParams: [...(o.scale ? [dGamma] : []), ...(o.center ? [dBeta] : []), null, null] };
       }
       // y = γ·x̂ + β, x̂ = (x − μ)/σ: dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)), through μ and σ²
       const { mean, variance } = moments(x.data, C);
@@ -205,22 +211,45 @@ export function activation(name: string, e: Elementwise): OracleOp {
   };
 }
 
-/** Softmax over the last axis: dx = y·(dy − Σ dy·y). */
-export function softmax(): OracleOp {
+/**
+ * Softmax over the last axis, or over `axis` (adjacent axes allowed; counted with the batch axis,
+ * negative from the end, as Keras does): dx = y·(dy − Σ dy·y) along those axes.
+ */
+export function softmax(axis: number | readonly number[] = -1): OracleOp {
+  /** [outer, C, inner] of a full shape (batch first). */
+  const split = (shape: readonly number[]): [number, number, number] => {
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a: number) => (a < 0 ? a + shape.length : a));
+    const first = Math.min(...axes), last = Math.max(...axes);
+    const size = (from: number, to: number) => shape.slice(from, to).reduce((a, b) => a * b, 1);
+    return [size(0, first), size(first, last + 1), size(last + 1, shape.length)];
+  };
   return {
     name: 'softmax',
     forward([x]) {
+      const [outer, C, inner] = split(x.shape);
       const y = new Float64Array(x.data.length);
-      softmaxRows(x.data, x.shape[x.shape.length - 1], y);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const at = (c: number) => (o * C + c) * inner + i;
+          let m = -Infinity;
+          for (let c = 0; c < C; c++) m = Math.max(m, x.data[at(c)]);
+          let s = 0;
+          for (let c = 0; c < C; c++) s += Math.exp(x.data[at(c)] - m);
+          for (let c = 0; c < C; c++) y[at(c)] = Math.exp(x.data[at(c)] - m) / s;
+        }
+      }
       return { data: y, shape: [...x.shape] };
     },
     backward(_in, _p, out, dy) {
-      const C = out.shape[out.shape.length - 1];
+      const [outer, C, inner] = split(out.shape);
       const dx = new Float64Array(dy.length);
-      for (let r = 0; r < dy.length; r += C) {
-        let dot = 0;
-        for (let c = 0; c < C; c++) dot += dy[r + c] * out.data[r + c];
-        for (let c = 0; c < C; c++) dx[r + c] = out.data[r + c] * (dy[r + c] - dot);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const at = (c: number) => (o * C + c) * inner + i;
+          let dot = 0;
+          for (let c = 0; c < C; c++) dot += dy[at(c)] * out.data[at(c)];
+          for (let c = 0; c < C; c++) dx[at(c)] = out.data[at(c)] * (dy[at(c)] - dot);
+        }
       }
       return { dInputs: [dx], dParams: [] };
     },
