@@ -7,6 +7,9 @@
 //   3. the API reference builds with TypeDoc without a warning (into a scratch folder)
 //   4. the runtime check of the packed package (Node ESM/CJS, Deno, Bun, Chromium, workerd); its
 //      dependencies (test/runtimes/package.json) are installed first when missing
+//   5. the browser checks (test/playground/run.mjs): the training page and the playground, built
+//      into a scratch folder (examples/playground/'s Vite, installed first when missing), in
+//      headless Chromium
 // Every child runs with TMPDIR set to one scratch folder, removed at the end: nothing is left in
 // the system's temp folder, and anything a test forgot to remove is named.
 // Usage: node scripts/test.mjs [vitest file filters...]   (filters run vitest only)
@@ -124,6 +127,27 @@ if (full) {
     for (const s of (rt.stdout ?? '').matchAll(/^SKIP (\S+)\s+(.*)$/gm)) skip(s[2].trim(), `runtime check: ${s[1]}`);
     if ((rt.status !== 0 || !m) && (!m || Number(m[2]) === 0)) failed += 1;
   }
+}
+
+// ---------------------------------------------------------------- 5. browser checks
+
+// test/playground/run.mjs: the browser training page and the playground (built into a scratch
+// folder) in headless Chromium; each check prints PASS, FAIL or SKIP with the reason (no Chromium,
+// no playwright-core, no Vite in examples/playground/, no Fashion-MNIST, no ../shared).
+if (full) {
+  if (!ensureDeps(join(root, 'examples', 'playground'), 'examples/playground', env)) {
+    console.log('examples/playground/ has no dependencies (npm ci there failed): the playground checks skip');
+  }
+  const br = spawnSync(process.execPath, ['test/playground/run.mjs', '--build'], { encoding: 'utf8', timeout: 10 * 60 * 1000, env });
+  process.stdout.write(`\n${br.stdout ?? ''}`);
+  process.stderr.write(br.stderr ?? '');
+  const m = /^(\d+) passed, (\d+) failed, (\d+) skipped\s*$/m.exec(br.stdout ?? '');
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  for (const s of (br.stdout ?? '').matchAll(/^SKIP (\S+)\s+(.*)$/gm)) skip(s[2].trim(), `browser check: ${s[1]}`);
+  if ((br.status !== 0 || !m) && (!m || Number(m[2]) === 0)) failed += 1;
 }
 
 // ---------------------------------------------------------------- leftovers, summary
