@@ -1,4 +1,4 @@
-// Builds the three WASM variants of assembly/ (every option lives in asconfig.json targets) and
+// Builds the four WASM variants of assembly/ (every option lives in asconfig.json targets) and
 // writes bindings/backend/wasm_inline.ts (generated, gitignored) with their bytes as base64.
 // Usage: node scripts/build-wasm.mjs
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +11,8 @@ const TARGETS = [
   { target: 'relaxed', file: 'build/upconv.relaxed.wasm', name: 'WASM_RELAXED_B64' },
   { target: 'simd', file: 'build/upconv.simd.wasm', name: 'WASM_SIMD_B64' },
   { target: 'scalar', file: 'build/upconv.scalar.wasm', name: 'WASM_SCALAR_B64' },
+  // SIMD with shared memory and atomics (imports its memory): init({ threads })
+  { target: 'threads', file: 'build/upconv.threads.wasm', name: 'WASM_THREADS_B64' },
 ];
 const INLINE = 'bindings/backend/wasm_inline.ts';
 

@@ -124,7 +124,7 @@ export class Program {
     if (base + at > limit) {
       throw new MemoryLimitError(`${label}: the weights need ${formatBytes(at)} of backend memory, over the memory limit of ${formatBytes(limit)}; raise model.memoryLimit`);
     }
-    const { memory, kernels } = backend.createMemory();
+    const { memory, kernels } = backend.createMemory(limit);
     this.memory = memory;
     this.kernels = kernels;
     this.zeroRow = memory.base;
