@@ -89,7 +89,7 @@ const shim = (part, what) => `'use strict';\n// ${what}: the shared CommonJS bun
 await writeFile('dist/index.cjs', shim('core', "require('upconv')"));
 await writeFile('dist/io.cjs', shim('io', "require('upconv/io')"));
 await chmod('dist/cli.js', 0o755);
-for (const f of ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm', 'upconv.threads.wasm']) {
+for (const f of ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm', 'upconv.threads-relaxed.wasm', 'upconv.threads.wasm']) {
   await copyFile(join('build', f), join('dist', f));
 }
 // The worker script browsers start beside the module for init({ threads }) (Node, Deno and Bun

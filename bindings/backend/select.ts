@@ -31,8 +31,8 @@ export type ThreadsReason = 'not-cross-origin-isolated' | 'no-workers' | 'no-sha
 
 /** How an entry point supplies the threads build and starts workers (absent: no threads here). */
 export interface ThreadsProvider {
-  /** The threads build: bytes, a module or something `init` can fetch. */
-  module(): WasmSource | Uint8Array | Promise<WasmSource>;
+  /** The threads build of a SIMD flavour: bytes, a module or something `init` can fetch. */
+  module(flavour: 'wasm-relaxed-simd' | 'wasm-simd'): WasmSource | Uint8Array | Promise<WasmSource>;
   /** Starts one worker (null: this runtime cannot start workers). */
   spawner(): Promise<import('./threads/pool.js').SpawnWorker | null>;
   /** Logical cores of the machine. */
@@ -119,10 +119,13 @@ export async function init(source?: WasmSource | InitOptions, options: InitOptio
   if (unknown.length) throw new ConfigError(`init: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (known: flavour, threads)`);
   const wanted = options.threads === undefined ? null : await threadsWanted(options.threads);
   if (wanted !== null && wanted > 1) {
-    if (options.flavour && options.flavour !== 'simd') throw new ConfigError(`init: threads run the SIMD build; flavour '${options.flavour}' runs on one thread`);
+    if (options.flavour === 'scalar') throw new ConfigError("init: threads run a SIMD build; flavour 'scalar' runs on one thread");
+    // the flavour one thread would run, so that threaded results equal single-thread ones bit for bit
+    const flavour = pickFlavours(options).find((f) => f !== 'wasm-scalar') ?? 'wasm-simd';
     // the threads code is its own chunk, loaded only here (and never where the runtime has no threads)
     const started = provider?.threads
-      ? await (await import('./threads/start.js')).startThreads(provider.threads, wanted, source === undefined ? null : await toModule(source))
+      ? await (await import('./threads/start.js')).startThreads(provider.threads, wanted, flavour as 'wasm-relaxed-simd' | 'wasm-simd',
+        source === undefined ? null : await toModule(source as WasmSource))
       : { backend: null, threads: 1, reason: 'runtime-has-no-threads' as const };
     threadState = { threads: started.threads, reason: started.reason };
     if (started.backend) {

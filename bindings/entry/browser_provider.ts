@@ -17,7 +17,8 @@ setWasmProvider({
         : new URL('./upconv.scalar.wasm', import.meta.url),
   // threads (a cross-origin isolated page): the threads build and the worker script beside the module
   threads: {
-    module: () => new URL('./upconv.threads.wasm', import.meta.url),
+    module: (flavour) => (flavour === 'wasm-relaxed-simd' ? new URL('./upconv.threads-relaxed.wasm', import.meta.url)
+      : new URL('./upconv.threads.wasm', import.meta.url)),
     spawner: async () => (typeof Worker === 'function' ? () => webPort(new Worker(new URL('./upconv.worker.js', import.meta.url))) : null),
     cores: async () => navigatorCores() || 1,
   },

@@ -119,3 +119,14 @@ export function threadedBackend(module: WebAssembly.Module, pool: Pool, name: Wa
 export function isThreadsModule(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
 }
+
+/** The SIMD flavour of a threads build, from its `flavour()` export (2 relaxed, 1 SIMD). */
+export function threadsFlavour(module: WebAssembly.Module): WasmFlavour {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  try {
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { flavour?: () => number };
+    return exports.flavour?.() === 2 ? 'wasm-relaxed-simd' : 'wasm-simd';
+  } catch {
+    return 'wasm-simd';
+  }
+}

@@ -8,7 +8,7 @@
 import type { Backend } from '../kernels.js';
 import { KERNEL_NAMES } from '../reference.js';
 import type { ThreadsProvider, ThreadsReason, WasmSource } from '../select.js';
-import { threadedBackend } from './backend.js';
+import { threadedBackend, threadsFlavour } from './backend.js';
 import { Pool } from './pool.js';
 import { SPLITS } from './splits.js';
 
@@ -21,6 +21,7 @@ export interface Started {
 let pool: Pool | null = null;
 let poolFailed: ThreadsReason | null = null;
 const backends = new Map<WebAssembly.Module, Backend>();
+const modules = new Map<string, WebAssembly.Module>();
 const tested = new Set<WebAssembly.Module>();
 
 // (module (memory (import "env" "memory") 1 1 shared) (func (result i32) i32.const 0 i32.atomic.load))
@@ -93,14 +94,16 @@ async function selfTest(p: Pool, module: WebAssembly.Module, threads: number): P
 }
 
 /** Starts (or resizes) the pool for `threads` and returns the threaded backend, or why not. */
-export async function startThreads(p: ThreadsProvider | null, threads: number, source: WebAssembly.Module | null): Promise<Started> {
+export async function startThreads(p: ThreadsProvider | null, threads: number, flavour: 'wasm-relaxed-simd' | 'wasm-simd',
+                                   source: WebAssembly.Module | null): Promise<Started> {
   const no = (reason: ThreadsReason): Started => ({ backend: null, threads: 1, reason });
   const unsupported = threadsUnsupported(p);
   if (unsupported) return no(unsupported);
   if (poolFailed) return no(poolFailed);
   let module: WebAssembly.Module;
   try {
-    module = source ?? await compile(await p!.module());
+    module = source ?? modules.get(flavour) ?? await compile(await p!.module(flavour));
+    if (!source) modules.set(flavour, module);
   } catch {
     return no('no-shared-memory');
   }
@@ -131,7 +134,7 @@ export async function startThreads(p: ThreadsProvider | null, threads: number, s
   pool.setThreads(threads);
   let backend = backends.get(module);
   if (!backend) {
-    backend = threadedBackend(module, pool);
+    backend = threadedBackend(module, pool, source ? threadsFlavour(module) : flavour);
     backends.set(module, backend);
   }
   return { backend, threads: pool.threadCount, reason: null };
