@@ -1,4 +1,5 @@
-import { BackendError, ConfigError } from '../errors.js';
+import { BackendError, ConfigError, UpconvError } from '../errors.js';
+import { showValue } from '../show.js';
 import type { Backend } from './kernels.js';
 import { referenceBackend } from './reference.js';
 import { moduleFlavour, supportedFlavours, type WasmFlavour, wasmBackend } from './wasm.js';
@@ -61,7 +62,8 @@ export function setWasmProvider(p: WasmProvider): void {
 
 function pickFlavours(options: InitOptions): WasmFlavour[] {
   const supported = supportedFlavours();
-  if (!options.flavour) return supported;
+  if (options.flavour === undefined) return supported;
+  if (typeof options.flavour !== 'string') throw new ConfigError(`init: flavour must be 'relaxed-simd', 'simd' or 'scalar', got ${showValue(options.flavour)}`);
   const wanted = `wasm-${options.flavour}` as WasmFlavour;
   if (!['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar'].includes(wanted)) {
     throw new ConfigError(`init: unknown flavour '${options.flavour}' (expected 'relaxed-simd', 'simd' or 'scalar')`);
@@ -113,7 +115,17 @@ export async function init(source?: WasmSource | InitOptions, options: InitOptio
     options = source;
     source = undefined;
   }
-  if (options === null || typeof options !== 'object') throw new ConfigError('init: options must be an object such as { threads: 2 }');
+  try {
+    await initOnce(source as WasmSource | undefined, options ?? {});
+  } catch (e) {
+    if (e instanceof UpconvError) throw e;
+    // a CompileError for bytes that are not WebAssembly, a TypeError for a source of the wrong kind
+    throw new BackendError(`init: cannot load the WebAssembly core from ${showValue(source, 60)}: ${(e as Error)?.message ?? showValue(e)}`);
+  }
+}
+
+async function initOnce(source: WasmSource | undefined, options: InitOptions): Promise<void> {
+  if (typeof options !== 'object') throw new ConfigError(`init: options must be an object, got ${showValue(options)}`);
   const known = new Set(['flavour', 'threads']);
   const unknown = Object.keys(options).filter((k) => !known.has(k));
   if (unknown.length) throw new ConfigError(`init: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (known: flavour, threads)`);
@@ -216,7 +228,7 @@ function loadSync(): void {
 
 /** 'wasm' (default) or 'js' (the plain TypeScript reference). */
 export function setBackend(name: 'wasm' | 'js'): void {
-  if (name !== 'wasm' && name !== 'js') throw new ConfigError(`setBackend: unknown backend '${String(name)}' (expected 'wasm' or 'js')`);
+  if (name !== 'wasm' && name !== 'js') throw new ConfigError(`setBackend: unknown backend ${showValue(name)} (expected 'wasm' or 'js')`);
   useWasm = name === 'wasm';
 }
 
