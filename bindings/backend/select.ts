@@ -74,6 +74,7 @@ function pickFlavours(options: InitOptions): WasmFlavour[] {
 
 async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   if (typeof Response !== 'undefined' && source instanceof Response) {
     if (!source.ok) throw new BackendError(`init: the .wasm response has HTTP status ${source.status}`);
     return WebAssembly.compile(await source.arrayBuffer());
@@ -99,8 +100,8 @@ function remember(flavour: WasmFlavour, module: WebAssembly.Module): Backend {
 
 /** A plain options object in the place of the source (`init({ threads: 2 })`). */
 function isOptions(x: unknown): x is InitOptions {
-  if (x === null || typeof x !== 'object' || x instanceof WebAssembly.Module || x instanceof ArrayBuffer || ArrayBuffer.isView(x) || x instanceof URL) return false;
-  if (typeof Response !== 'undefined' && x instanceof Response) return false;
+  if (x === null || typeof x !== 'object') return false;
+  // a plain object is no Module, bytes, URL or Response (and Node loads its fetch stack on the first look at Response)
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }

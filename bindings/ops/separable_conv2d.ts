@@ -3,7 +3,7 @@ import { Act } from '../backend/kernels.js';
 import { depthwisePackedFloats } from '../backend/kernels/depthwise.js';
 import { activationSteps, epilogueAct } from './activation.js';
 import { type DepthwiseGeometry, depthwiseStep, packDepthwise, tapsOf, writeTapTable } from './depthwise.js';
-import { gemmStep, packedSize, packWeights } from './gemm.js';
+import { gemmStep, oneTap, packedSize, packWeights } from './gemm.js';
 import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface SeparableParams extends DepthwiseGeometry {
@@ -42,7 +42,7 @@ export class SeparableConv2DOp extends Op {
     const J = this.J;
     const N = this.p.filters;
     // pointwise_kernel (1, 1, C·M, filters) is (tap 0, k, n)
-    packWeights(mem.f32, ptr + this.depthwiseBytes(), 1, J, N, (_t, k, n) => pointwise[k * N + n], this.p.useBias ? weights[2] : null);
+    packWeights(mem, ptr + this.depthwiseBytes(), 1, J, N, oneTap(pointwise, N, 1), this.p.useBias ? weights[2] : null);
   }
 
   zeroRowFloats(): number {
