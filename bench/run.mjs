@@ -7,25 +7,31 @@
 // then merges their JSON, prints the tables and writes bench/RESULTS.md.
 //
 //   node bench/run.mjs [--quick] [--shapes id,id] [--budget ms] [--rounds n] [--max-cell ms]
-//                      [--no-relaxed] [--out file.md]
-// Options other than --no-relaxed / --out go to both suite runs. A run that fails is reported as
+//                      [--no-relaxed] [--no-threads] [--no-first-call] [--out file.md]
+// Then the threads bench (bench/threads/run.mjs: threads 1, 2 (4) against onnxruntime-web at equal
+// thread counts) and the first-call bench (bench/first_call/run.mjs), each section appended.
+// Options other than --no-relaxed / --no-threads / --no-first-call / --out go to both suite runs. A run that fails is reported as
 // n/a with its reason; the other one's results are still written.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderFirstCall, runFirstCall } from './first_call/run.mjs';
 import { analyse, SHAPES } from './shapes.mjs';
+import { renderThreads, runThreadsBench } from './threads/run.mjs';
 import { cpuModel, TOLERANCE } from './util.mjs';
 
 const SUITE = fileURLToPath(new URL('./suite.mjs', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { pass: [], relaxed: true, out: DEFAULT_OUT };
+  const opts = { pass: [], relaxed: true, threads: true, firstCall: true, out: DEFAULT_OUT };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-relaxed') opts.relaxed = false;
+    else if (a === '--no-threads') opts.threads = false;
+    else if (a === '--no-first-call') opts.firstCall = false;
     else if (a === '--out') opts.out = argv[++i];
     else if (['--shapes', '--budget', '--rounds', '--max-cell'].includes(a)) opts.pass.push(a, argv[++i]);
     else if (a === '--quick' || a === '--no-peak') opts.pass.push(a);
@@ -354,7 +360,18 @@ async function main() {
   const command = process.env.npm_lifecycle_event === 'bench'
     ? `npm run bench${opts.pass.length ? ' -- ' + opts.pass.join(' ') : ''}`
     : `node bench/run.mjs${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
-  const md = render(merged, { shapes, command, seconds });
+  let md = render(merged, { shapes, command, seconds });
+  const quick = opts.pass.includes('--quick');
+  if (opts.threads) {
+    console.error('\n== threads: bench/threads/run.mjs');
+    const res = await runThreadsBench({ rounds: quick ? 2 : 5, budget: quick ? 600 : 1500 });
+    md += '\n\n' + renderThreads(res, command);
+    if (res.cells.some((c) => c.impl === 'upconv' && c.hashes.length > 1)) failures.push('threads: upconv outputs differ between thread counts');
+  }
+  if (opts.firstCall) {
+    console.error('\n== first call: bench/first_call/run.mjs');
+    md += '\n\n' + renderFirstCall(await runFirstCall({ rounds: quick ? 3 : 7 }), command);
+  }
   await writeFile(opts.out, md + '\n');
   console.log('\n' + printable(md));
   console.log(`\nwritten to ${opts.out} (${seconds.toFixed(0)} s)`);
