@@ -17,23 +17,35 @@ const MB = 64;
  */
 export function igemmWeightGrad(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, dyPtrs: usize,
                                 dW: usize, tapOffsets: usize, sk: i32, sn: i32): void {
+  igemmWeightGradPart(M, T, K, N, inPtrs, dyPtrs, dW, tapOffsets, sk, sn, 0, T, 0, K);
+}
+
+/**
+ * igemmWeightGradPart: igemmWeightGrad for the taps [tBegin, tEnd) and input channels
+ * [kBegin, kEnd) only (the reduction over m is whole), so that threads can share one weight
+ * gradient without splitting a sum. kBegin must be a multiple of 32 (the N < 8 path's k runs)
+ * for the result to equal the whole call's bit for bit; the tap ranges need distinct tapOffsets.
+ */
+export function igemmWeightGradPart(M: i32, T: i32, K: i32, N: i32, inPtrs: usize, dyPtrs: usize,
+                                    dW: usize, tapOffsets: usize, sk: i32, sn: i32,
+                                    tBegin: i32, tEnd: i32, kBegin: i32, kEnd: i32): void {
   const rowBytes = <usize>T << 2;
   for (let m0 = 0; m0 < M; m0 += MB) {
     const m1 = min(M, m0 + MB);
-    for (let t = 0; t < T; t++) {
+    for (let t = tBegin; t < tEnd; t++) {
       const tapBase = dW + <usize>load<u32>(tapOffsets + (<usize>t << 2));
       const col = inPtrs + (<usize>t << 2);
       if (ASC_FEATURE_SIMD && N < 8) {
         // few output channels (a generator's last layer): each channel's dW row over k in chunks of 32
         for (let n = 0; n < N; n++) {
-          let k0 = 0;
-          for (; k0 + 32 <= K; k0 += 32) gradRow32(m0, m1, rowBytes, col, dyPtrs, tapBase + ((<usize>n * <usize>sn) << 2), k0, n, sk);
-          if (k0 < K) gradScalar(m0, m1, rowBytes, col, dyPtrs, tapBase, k0, K - k0, n, 1, sk, sn);
+          let k0 = kBegin;
+          for (; k0 + 32 <= kEnd; k0 += 32) gradRow32(m0, m1, rowBytes, col, dyPtrs, tapBase + ((<usize>n * <usize>sn) << 2), k0, n, sk);
+          if (k0 < kEnd) gradScalar(m0, m1, rowBytes, col, dyPtrs, tapBase, k0, kEnd - k0, n, 1, sk, sn);
         }
         continue;
       }
-      for (let k0 = 0; k0 < K; k0 += 4) {
-        const kv = min(K - k0, 4);
+      for (let k0 = kBegin; k0 < kEnd; k0 += 4) {
+        const kv = min(kEnd - k0, 4);
         for (let n0 = 0; n0 < N; n0 += 8) {
           const nv = min(N - n0, 8);
           if (ASC_FEATURE_SIMD && nv == 8) gradTile4x8(m0, m1, rowBytes, col, dyPtrs, tapBase, k0, kv, n0, sk, sn);

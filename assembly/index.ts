@@ -25,7 +25,7 @@ export function flavour(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
 }
 export {
-  igemmWeightGrad, columnSum, activationGrad, softmaxGrad, reluClipGrad, resizeNearestGrad, resizeBilinearGrad,
+  igemmWeightGrad, igemmWeightGradPart, columnSum, activationGrad, softmaxGrad, reluClipGrad, resizeNearestGrad, resizeBilinearGrad,
   channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask, dropoutMask,
 } from "./grad";
 export { adamUpdate, sgdUpdate, rmspropUpdate } from "./optim";

@@ -36,7 +36,7 @@ function upconvVersion() {
   }
 }
 
-function buildUpconvModel(u, shape, data) {
+export function buildUpconvModel(u, shape, data) {
   const m = new u.Sequential();
   shape.layers.forEach((l, i) => {
     const first = i === 0 ? { inputShape: shape.input } : {};

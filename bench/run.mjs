@@ -10,27 +10,33 @@
 // then merges their JSON, prints the tables and writes bench/RESULTS.md.
 //
 //   node bench/run.mjs [--quick] [--shapes id,id] [--budget ms] [--rounds n] [--max-cell ms]
-//                      [--no-relaxed] [--graph-runs n] [--out file.md]
-// Options other than --no-relaxed / --graph-runs / --out go to every suite run; --shapes picks
-// layer shapes for runs 1-2 and graph shapes for 3. A run that fails is reported as n/a with its
-// reason; the others' results are still written.
+//                      [--no-relaxed] [--graph-runs n] [--no-threads] [--no-first-call] [--out file.md]
+// Options other than --no-relaxed / --graph-runs / --no-threads / --no-first-call / --out go to
+// every suite run; --shapes picks layer shapes for runs 1-2 and graph shapes for 3. Then the
+// threads bench (bench/threads/run.mjs: threads 1, 2 (4) against onnxruntime-web at equal thread
+// counts) and the first-call bench (bench/first_call/run.mjs), each section appended. A run that
+// fails is reported as n/a with its reason; the others' results are still written.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderFirstCall, runFirstCall } from './first_call/run.mjs';
 import { renderGraphs, runGraphs } from './graph_runs.mjs';
 import { analyse, SHAPES } from './shapes.mjs';
+import { renderThreads, runThreadsBench } from './threads/run.mjs';
 import { cpuModel, TOLERANCE } from './util.mjs';
 
 const SUITE = fileURLToPath(new URL('./suite.mjs', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { pass: [], relaxed: true, out: DEFAULT_OUT, graphRuns: null, shapes: null };
+  const opts = { pass: [], relaxed: true, threads: true, firstCall: true, out: DEFAULT_OUT, graphRuns: null, shapes: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-relaxed') opts.relaxed = false;
+    else if (a === '--no-threads') opts.threads = false;
+    else if (a === '--no-first-call') opts.firstCall = false;
     else if (a === '--out') opts.out = argv[++i];
     else if (a === '--graph-runs') opts.graphRuns = Math.max(0, Number(argv[++i]) | 0);
     else if (a === '--shapes') opts.shapes = argv[++i].split(',').filter(Boolean);
@@ -385,7 +391,18 @@ async function main() {
     : `node bench/run.mjs${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
   const graphShapes = SHAPES.filter((s) => graphIds.includes(s.id));
   const graphs = graphRuns.length ? renderGraphs(graphRuns, graphShapes, { pass: opts.pass }) : null;
-  const md = render(merged, { shapes, command, seconds, graphs });
+  let md = render(merged, { shapes, command, seconds, graphs });
+  const quick = opts.pass.includes('--quick');
+  if (opts.threads) {
+    console.error('\n== threads: bench/threads/run.mjs');
+    const res = await runThreadsBench({ rounds: quick ? 2 : 5, budget: quick ? 600 : 1500 });
+    md += '\n\n' + renderThreads(res, command);
+    if (res.cells.some((c) => c.impl === 'upconv' && c.hashes.length > 1)) failures.push('threads: upconv outputs differ between thread counts');
+  }
+  if (opts.firstCall) {
+    console.error('\n== first call: bench/first_call/run.mjs');
+    md += '\n\n' + renderFirstCall(await runFirstCall({ rounds: quick ? 3 : 7 }), command);
+  }
   await writeFile(opts.out, md + '\n');
   console.log('\n' + printable(md));
   console.log(`\nwritten to ${opts.out} (${seconds.toFixed(0)} s)`);

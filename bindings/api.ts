@@ -1,5 +1,5 @@
 /** The public surface shared by every entry point. */
-export { init, setBackend, getBackend, type BackendName, type InitOptions, type WasmSource } from './backend/select.js';
+export { init, setBackend, getBackend, getThreads, type BackendName, type InitOptions, type ThreadsReason, type WasmSource } from './backend/select.js';
 export { Tensor, tensor } from './tensor.js';
 export { Model, type ModelOptions, type ModelInput, type TensorLike } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';

@@ -11,7 +11,8 @@
 //   dist/cli.js                    the `upconv` command (Node)
 //   dist/models/fashion-dcgan.js   upconv/models/fashion-dcgan: the shipped generator (its float16
 //                                  weights are in this file only; ES module only)
-//   dist/chunk-*.js                the shared code
+//   dist/chunk-*.js                the shared code (and the threads code, loaded by init({ threads }))
+//   dist/upconv.worker.js          the worker script browsers start for threads
 // CommonJS, one bundle behind both entries (so require('upconv') and require('upconv/io') share it):
 //   dist/upconv.cjs                the core and upconv/io (Node only: not minified, no source map)
 //   dist/index.cjs, dist/io.cjs    require('upconv') / require('upconv/io'): one line each
@@ -98,7 +99,12 @@ const shim = (part, what) => `'use strict';\n// ${what}: the shared CommonJS bun
 await writeFile('dist/index.cjs', shim('core', "require('upconv')"));
 await writeFile('dist/io.cjs', shim('io', "require('upconv/io')"));
 await chmod('dist/cli.js', 0o755);
-for (const f of ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm']) {
+for (const f of ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm', 'upconv.threads-relaxed.wasm', 'upconv.threads.wasm']) {
   await copyFile(join('build', f), join('dist', f));
 }
+// The worker script browsers start beside the module for init({ threads }) (Node, Deno and Bun
+// run the same text inlined): bindings/backend/threads/worker_source.ts's string, as a file.
+const worker = await build({ entryPoints: ['bindings/backend/threads/worker_source.ts'], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'warning' });
+const { WORKER_SOURCE } = await import(`data:text/javascript;base64,${Buffer.from(worker.outputFiles[0].text).toString('base64')}`);
+await writeFile('dist/upconv.worker.js', WORKER_SOURCE);
 console.log('dist/ written');

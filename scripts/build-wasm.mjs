@@ -1,4 +1,4 @@
-// Builds the three WASM variants of assembly/ (every option lives in asconfig.json targets) and
+// Builds the five WASM variants of assembly/ (every option lives in asconfig.json targets) and
 // writes bindings/backend/wasm_inline.ts (generated, gitignored) with their bytes as base64.
 // Usage: node scripts/build-wasm.mjs
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +11,10 @@ const TARGETS = [
   { target: 'relaxed', file: 'build/upconv.relaxed.wasm', name: 'WASM_RELAXED_B64' },
   { target: 'simd', file: 'build/upconv.simd.wasm', name: 'WASM_SIMD_B64' },
   { target: 'scalar', file: 'build/upconv.scalar.wasm', name: 'WASM_SCALAR_B64' },
+  // with shared memory and atomics (they import their memory): init({ threads }), the same SIMD
+  // flavour as one thread would run, so that threaded results equal single-thread ones bit for bit
+  { target: 'threads-relaxed', file: 'build/upconv.threads-relaxed.wasm', name: 'WASM_THREADS_RELAXED_B64' },
+  { target: 'threads', file: 'build/upconv.threads.wasm', name: 'WASM_THREADS_B64' },
 ];
 const INLINE = 'bindings/backend/wasm_inline.ts';
 
@@ -29,7 +33,7 @@ for (const { target, file, name } of TARGETS) {
   }
   const bytes = await readFile(file);
   lines.push(`export const ${name}: string = '${bytes.toString('base64')}';`);
-  console.log(`${file.padEnd(28)} ${String(bytes.length).padStart(6)} bytes`);
+  console.log(`${file.padEnd(34)} ${String(bytes.length).padStart(6)} bytes`);
 }
 await writeFile(INLINE, lines.join('\n') + '\n');
 console.log(`${INLINE} written`);

@@ -141,10 +141,14 @@ export interface KernelMemory {
   readonly base: number;
   /** Grows memory so that at least `bytes` bytes exist; never shrinks. */
   ensure(bytes: number): void;
+  /** Lets go of what other threads hold of this memory (threaded backend; the memory stays usable here). */
+  release?(): void;
 }
 
 export interface Backend {
   readonly name: 'wasm-relaxed-simd' | 'wasm-simd' | 'wasm-scalar' | 'js';
-  /** A fresh, private memory (one per model). */
-  createMemory(): { memory: KernelMemory; kernels: Kernels };
+  /** The threads build: its kernels may run on several threads (backend/threads/). */
+  readonly threads?: boolean;
+  /** A fresh, private memory (one per model); `limitBytes` is the most it will need (a shared memory declares it). */
+  createMemory(limitBytes?: number): { memory: KernelMemory; kernels: Kernels };
 }

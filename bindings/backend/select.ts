@@ -19,6 +19,25 @@ export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | UR
 export interface InitOptions {
   /** Force a build: 'relaxed-simd' | 'simd' | 'scalar' (default: the best this engine validates). */
   flavour?: 'relaxed-simd' | 'simd' | 'scalar';
+  /**
+   * Threads for every model: a number, or 'auto' (min(4, ceil(cores / 2))). Default: as before
+   * (1 at the first init). Above 1 the threads build runs (SIMD, shared memory) where the runtime
+   * allows it; `getThreads()` says how many run and why fewer.
+   */
+  threads?: 'auto' | number;
+}
+
+/** Why fewer threads run than were asked for (null: as many as asked). */
+export type ThreadsReason = 'not-cross-origin-isolated' | 'no-workers' | 'no-shared-memory' | 'self-test-failed' | 'runtime-has-no-threads';
+
+/** How an entry point supplies the threads build and starts workers (absent: no threads here). */
+export interface ThreadsProvider {
+  /** The threads build of a SIMD flavour: bytes, a module or something `init` can fetch. */
+  module(flavour: 'wasm-relaxed-simd' | 'wasm-simd'): WasmSource | Uint8Array | Promise<WasmSource>;
+  /** Starts one worker (null: this runtime cannot start workers). */
+  spawner(): Promise<import('./threads/pool.js').SpawnWorker | null>;
+  /** Logical cores of the machine. */
+  cores(): Promise<number>;
 }
 
 /** How an entry point supplies its builds. */
@@ -27,6 +46,7 @@ export interface WasmProvider {
   sync?(flavour: WasmFlavour): Uint8Array | WebAssembly.Module | null;
   /** Asynchronously, e.g. a URL beside the module. */
   load?(flavour: WasmFlavour): Promise<WasmSource>;
+  threads?: ThreadsProvider;
 }
 
 let provider: WasmProvider | null = null;
@@ -54,6 +74,7 @@ function pickFlavours(options: InitOptions): WasmFlavour[] {
 
 async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   if (typeof Response !== 'undefined' && source instanceof Response) {
     if (!source.ok) throw new BackendError(`init: the .wasm response has HTTP status ${source.status}`);
     return WebAssembly.compile(await source.arrayBuffer());
@@ -77,14 +98,26 @@ function remember(flavour: WasmFlavour, module: WebAssembly.Module): Backend {
   return builtIn.get(flavour)!;
 }
 
+/** A plain options object in the place of the source (`init({ threads: 2 })`). */
+function isOptions(x: unknown): x is InitOptions {
+  if (x === null || typeof x !== 'object') return false;
+  // a plain object is no Module, bytes, URL or Response (and Node loads its fetch stack on the first look at Response)
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Loads the WebAssembly core (idempotent). With no source, the entry point's own build for the
  * best flavour this engine supports; with a source, that module. Without WebAssembly the
- * reference backend is used.
+ * reference backend is used. The options may come first: `init({ threads: 'auto' })`.
  */
-export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
+export async function init(source?: WasmSource | InitOptions, options: InitOptions = {}): Promise<void> {
+  if (isOptions(source) && arguments.length < 2) {
+    options = source;
+    source = undefined;
+  }
   try {
-    await initOnce(source, options ?? {});
+    await initOnce(source as WasmSource | undefined, options ?? {});
   } catch (e) {
     if (e instanceof UpconvError) throw e;
     // a CompileError for bytes that are not WebAssembly, a TypeError for a source of the wrong kind
@@ -94,8 +127,36 @@ export async function init(source?: WasmSource, options: InitOptions = {}): Prom
 
 async function initOnce(source: WasmSource | undefined, options: InitOptions): Promise<void> {
   if (typeof options !== 'object') throw new ConfigError(`init: options must be an object, got ${showValue(options)}`);
+  const known = new Set(['flavour', 'threads']);
+  const unknown = Object.keys(options).filter((k) => !known.has(k));
+  if (unknown.length) throw new ConfigError(`init: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (known: flavour, threads)`);
+  const wanted = options.threads === undefined ? null : await threadsWanted(options.threads);
+  if (wanted !== null && wanted > 1) {
+    if (options.flavour === 'scalar') throw new ConfigError("init: threads run a SIMD build; flavour 'scalar' runs on one thread");
+    // the flavour one thread would run, so that threaded results equal single-thread ones bit for bit
+    const flavour = pickFlavours(options).find((f) => f !== 'wasm-scalar') ?? 'wasm-simd';
+    // the threads code is its own chunk, loaded only here (and never where the runtime has no threads)
+    const started = provider?.threads
+      ? await (await import('./threads/start.js')).startThreads(provider.threads, wanted, flavour as 'wasm-relaxed-simd' | 'wasm-simd',
+        source === undefined ? null : await toModule(source as WasmSource))
+      : { backend: null, threads: 1, reason: 'runtime-has-no-threads' as const };
+    threadState = { threads: started.threads, reason: started.reason };
+    if (started.backend) {
+      wasm = started.backend;
+      useWasm = true;
+      return;
+    }
+    // fewer threads: the single-thread builds below (a source given was the threads build)
+    if (source !== undefined) source = undefined;
+  } else if (wanted !== null) {
+    threadState = { threads: 1, reason: null };
+    if (wasm?.threads) wasm = null; // back to the single-thread builds
+  }
   if (source !== undefined) {
-    const module = await toModule(source);
+    const module = await toModule(source as WasmSource);
+    if (WebAssembly.Module.imports(module).some((i) => i.kind === 'memory')) {
+      throw new ConfigError('init: this module is the threads build; pass it with { threads: 2 } (or more), or pass a single-thread build');
+    }
     wasm = wasmBackend(module, moduleFlavour(module, 'wasm-simd'));
     return;
   }
@@ -121,6 +182,29 @@ async function initOnce(source: WasmSource | undefined, options: InitOptions): P
     }
   }
   throw new BackendError(`upconv: this entry point has no built-in ${flavours.join(' or ')} build; call init(source) with the .wasm`);
+}
+
+let threadState: { threads: number; reason: ThreadsReason | null } = { threads: 1, reason: null };
+
+async function threadsWanted(threads: 'auto' | number): Promise<number> {
+  if (threads === 'auto') {
+    const cores = (await provider?.threads?.cores()) ?? 1;
+    return Math.max(1, Math.min(4, Math.ceil(cores / 2)));
+  }
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new ConfigError(`init: threads must be 'auto' or a whole number of at least 1, got ${String(threads)}`);
+  }
+  return Math.min(threads, 64);
+}
+
+/**
+ * How many threads models run on, and why fewer than `init` asked for (null: as asked):
+ * 'not-cross-origin-isolated' (a page without COOP/COEP), 'no-workers', 'no-shared-memory',
+ * 'self-test-failed' (the runtime's shared memory gave a wrong result), 'runtime-has-no-threads'.
+ */
+export function getThreads(): { threads: number; reason: ThreadsReason | null } {
+  if (!useWasm || !wasm?.threads) return { threads: 1, reason: threadState.reason };
+  return { ...threadState };
 }
 
 function loadSync(): void {

@@ -5,6 +5,7 @@
  * bundle, or pass a URL / Response / Module to `init()`).
  */
 import { setWasmProvider } from '../backend/select.js';
+import { navigatorCores, webPort } from '../backend/threads/web_port.js';
 
 // One literal `new URL('./file', import.meta.url)` per build: bundlers (Vite, webpack, Parcel)
 // copy exactly these files; a template literal would make Vite glob the whole folder. The paths
@@ -14,4 +15,11 @@ setWasmProvider({
     flavour === 'wasm-relaxed-simd' ? new URL('./upconv.relaxed.wasm', import.meta.url)
       : flavour === 'wasm-simd' ? new URL('./upconv.simd.wasm', import.meta.url)
         : new URL('./upconv.scalar.wasm', import.meta.url),
+  // threads (a cross-origin isolated page): the threads build and the worker script beside the module
+  threads: {
+    module: (flavour) => (flavour === 'wasm-relaxed-simd' ? new URL('./upconv.threads-relaxed.wasm', import.meta.url)
+      : new URL('./upconv.threads.wasm', import.meta.url)),
+    spawner: async () => (typeof Worker === 'function' ? () => webPort(new Worker(new URL('./upconv.worker.js', import.meta.url))) : null),
+    cores: async () => navigatorCores() || 1,
+  },
 });

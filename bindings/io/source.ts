@@ -188,6 +188,11 @@ export async function openSource(source: BinarySource, opts: SourceOptions): Pro
     const base = (globalThis as { location?: { href: string } }).location?.href;
     return readUrl(new URL(source, base), opts);
   }
+  // bytes first: in Node the first look at the Response or Blob global loads its fetch stack (tens of ms)
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: opts.name ?? 'bytes' };
+  if (ArrayBuffer.isView(source)) {
+    return { bytes: new Uint8Array(source.buffer, source.byteOffset, source.byteLength), name: opts.name ?? 'bytes' };
+  }
   if (typeof URL !== 'undefined' && source instanceof URL) return readUrl(source, opts);
   if (typeof Response !== 'undefined' && source instanceof Response) {
     const bytes = await readResponse(source, source.url || 'response', opts);
@@ -198,17 +203,13 @@ export async function openSource(source: BinarySource, opts: SourceOptions): Pro
     const name = (source as Blob & { name?: string }).name;
     return { bytes: new Uint8Array(await source.arrayBuffer()), name: name || opts.name || 'Blob' };
   }
-  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: opts.name ?? 'bytes' };
-  if (ArrayBuffer.isView(source)) {
-    return { bytes: new Uint8Array(source.buffer, source.byteOffset, source.byteLength), name: opts.name ?? 'bytes' };
-  }
   throw new FileSourceError(`loadModel: cannot read a source of type ${source === null ? 'null' : typeof source} (expected a path, URL, Blob/File, bytes, or {modelJSON, weightData})`);
 }
 
 /** Bytes of a Blob, ArrayBuffer or view. */
 export async function toBytes(x: unknown, what: string): Promise<Uint8Array> {
-  if (typeof Blob !== 'undefined' && x instanceof Blob) return new Uint8Array(await x.arrayBuffer());
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
   if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  if (typeof Blob !== 'undefined' && x instanceof Blob) return new Uint8Array(await x.arrayBuffer());
   throw new FileSourceError(`${what} must be an ArrayBuffer, a typed array or a Blob`);
 }

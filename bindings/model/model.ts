@@ -255,6 +255,7 @@ export class Model extends Layer {
 
   /** @internal Drops the compiled program and plan (the next predict makes them again). */
   protected invalidate(): void {
+    this.program?.memory.release?.(); // worker threads let go of it too
     this.program = null;
     this.plan = null;
     this.programShapes = [];
@@ -417,6 +418,7 @@ export class Model extends Layer {
     const backend = currentBackend();
     if (!this.program || this.program.backend !== backend || !this.sameProgramShapes(inputs)) {
       const shapes = inputs.map((t) => t.shape.slice(1));
+      this.program?.memory.release?.();
       this.program = null;
       this.plan = null;
       this.program = new Program(backend, this, shapes, this.limit, this.label);

@@ -124,7 +124,7 @@ export class Program {
     if (base + at > limit) {
       throw new MemoryLimitError(`${label}: the weights need ${formatBytes(at)} of backend memory, over the memory limit of ${formatBytes(limit)}; raise model.memoryLimit`);
     }
-    const { memory, kernels } = backend.createMemory();
+    const { memory, kernels } = backend.createMemory(limit);
     this.memory = memory;
     this.kernels = kernels;
     this.zeroRow = memory.base;
@@ -139,8 +139,11 @@ export class Program {
       else byLayer.set(c.layer, [c]);
     }
     for (const [layer, calls] of byLayer) this.packed.push({ layer, version: -1, calls });
-    this.sync();
+    this.limit = limit;
+    this.sync(true);
   }
+
+  private readonly limit: number;
 
   /** Views of the memory now (re-made after growth). */
   views(): MemoryViews {
@@ -148,16 +151,39 @@ export class Program {
     return { f32: new Float32Array(buf), u32: new Uint32Array(buf) };
   }
 
-  /** Re-packs the statics of every layer whose weights changed since they were packed. */
-  sync(): void {
+  /**
+   * Re-packs the statics of every layer whose weights changed since they were packed. `first`
+   * (the constructor, when nothing lives past the statics yet): each layer's weights are copied
+   * past the statics first and packed from there by the kernels (see MemoryViews.staged).
+   */
+  sync(first = false): void {
     let views: MemoryViews | null = null;
     for (const p of this.packed) {
       if (p.version === p.layer.weightsVersion) continue;
-      views ??= this.views();
       const weights = p.layer.weightArrays();
+      const staged = first ? this.stage(weights) : null;
+      if (staged) views = staged;
+      else if (!views || views.staged) views = this.views();
       for (const c of p.calls) c.op.pack(views, c.statics, weights);
       p.version = p.layer.weightsVersion;
     }
+  }
+
+  /** Copies `weights` past the statics (where the activations go later); null if over the memory limit. */
+  private stage(weights: readonly Float32Array[]): MemoryViews | null {
+    let bytes = 0;
+    for (const w of weights) bytes += align(4 * w.length);
+    if (bytes < 4096 || this.staticEnd + bytes > this.limit) return null;
+    this.memory.ensure(this.staticEnd + bytes);
+    const { f32, u32 } = this.views();
+    const at = new Map<Float32Array, number>();
+    let p = this.staticEnd;
+    for (const w of weights) {
+      f32.set(w, p >>> 2);
+      at.set(w, p);
+      p += align(4 * w.length);
+    }
+    return { f32, u32, staged: { at, kernels: this.kernels } };
   }
 
   /** Primitive calls of the graph in execution order, nested models inlined. */

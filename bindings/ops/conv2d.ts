@@ -49,7 +49,7 @@ export class Conv2DOp extends Op {
     const K = this.p.inC;
     const N = this.p.filters;
     // Keras layout (kh, kw, in, out) is already (tap, k, n)
-    packWeights(mem.f32, ptr, this.taps, K, N, (t, k, n) => kernel[(t * K + k) * N + n], this.p.useBias ? weights[1] : null);
+    packWeights(mem, ptr, this.taps, K, N, { src: kernel, tapBase: Array.from({ length: this.taps }, (_, t) => t * K * N), kStride: N, nStride: 1 }, this.p.useBias ? weights[1] : null);
   }
 
   zeroRowFloats(): number {

@@ -91,7 +91,7 @@ export class Conv2DTransposeOp extends Op {
     for (const ph of this.phases) {
       const T = ph.taps.length;
       // Keras layout (kh, kw, out, in) → (tap, k = in, n = out)
-      packWeights(mem.f32, ptr, T, K, N, (t, k, n) => kernel[((ph.taps[t][0] * kw + ph.taps[t][1]) * N + n) * K + k], bias);
+      packWeights(mem, ptr, T, K, N, { src: kernel, tapBase: ph.taps.map(([a, b]) => (a * kw + b) * N * K), kStride: 1, nStride: K }, bias);
       ptr += 4 * packedSize(T, K, N);
     }
   }

@@ -2,7 +2,7 @@ import type { ActivationSpec } from '../activations.js';
 import { Act } from '../backend/kernels.js';
 import { align } from '../memory/planner.js';
 import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
-import { gemmStep, packedSize, packWeights } from './gemm.js';
+import { gemmStep, oneTap, packedSize, packWeights } from './gemm.js';
 import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface DenseParams {
@@ -33,7 +33,7 @@ export class DenseOp extends Op {
   pack(mem: MemoryViews, ptr: number, weights: readonly Float32Array[]): void {
     const kernel = weights[0];
     const N = this.p.units;
-    packWeights(mem.f32, ptr, 1, this.p.inFeatures, N, (_t, k, n) => kernel[k * N + n], this.p.useBias ? weights[1] : null);
+    packWeights(mem, ptr, 1, this.p.inFeatures, N, oneTap(kernel, N, 1), this.p.useBias ? weights[1] : null);
   }
 
   tableBytes(batch: number): number {
@@ -84,7 +84,7 @@ export class DenseOp extends Op {
     const kernel = weights[0];
     const N = this.p.units;
     // Wᵀ as a GEMM from N (units) to K (features); then the dW tap table (one tap at offset 0)
-    packWeights(mem.f32, ptr, 1, N, this.p.inFeatures, (_t, k, n) => kernel[n * N + k], null);
+    packWeights(mem, ptr, 1, N, this.p.inFeatures, oneTap(kernel, 1, N), null);
     mem.u32[(ptr + 4 * packedSize(1, N, this.p.inFeatures)) >>> 2] = 0;
   }
 

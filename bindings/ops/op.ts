@@ -22,6 +22,12 @@ export type Step = () => void;
 export interface MemoryViews {
   readonly f32: Float32Array;
   readonly u32: Uint32Array;
+  /**
+   * While a program packs its weights the first time: the weight arrays already copied into the
+   * memory (array → byte pointer) and the kernels, so that packing runs as WebAssembly copies
+   * instead of JavaScript that V8 has not optimised yet (the first call's biggest cost).
+   */
+  readonly staged?: { readonly at: ReadonlyMap<Float32Array, number>; readonly kernels: Kernels };
 }
 
 /** What an op's steps need: buffers as byte pointers and the backend's kernels. */

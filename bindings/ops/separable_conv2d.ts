@@ -5,7 +5,7 @@ import { align } from '../memory/planner.js';
 import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
 import { type DepthwiseGeometry, depthwiseStep, packDepthwise, tapsOf, writeTapTable } from './depthwise.js';
 import { DepthwiseAdjoint } from './depthwise_backward.js';
-import { gemmStep, packedSize, packWeights } from './gemm.js';
+import { gemmStep, oneTap, packedSize, packWeights } from './gemm.js';
 import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface SeparableParams extends DepthwiseGeometry {
@@ -55,7 +55,7 @@ export class SeparableConv2DOp extends Op {
     const J = this.J;
     const N = this.p.filters;
     // pointwise_kernel (1, 1, C·M, filters) is (tap 0, k, n)
-    packWeights(mem.f32, ptr + this.depthwiseBytes(), 1, J, N, (_t, k, n) => pointwise[k * N + n], this.p.useBias ? weights[2] : null);
+    packWeights(mem, ptr + this.depthwiseBytes(), 1, J, N, oneTap(pointwise, N, 1), this.p.useBias ? weights[2] : null);
   }
 
   zeroRowFloats(): number {
@@ -129,7 +129,8 @@ export class SeparableConv2DOp extends Op {
     const [depthwise, pointwise] = weights;
     const [transposed, tapTable, adjoint] = this.backLayout().map((o) => ptr + o);
     const N = this.p.filters;
-    packWeights(mem.f32, transposed, 1, N, this.J, (_t, k, n) => pointwise[n * N + k], null);
+    // Pᵀ: (tap 0, k = filter, n = C·M channel) is pointwise[n · filters + k]
+    packWeights(mem, transposed, 1, N, this.J, oneTap(pointwise, 1, N), null);
     mem.u32[tapTable >>> 2] = 0;
     this.adjoint.pack(mem, adjoint, depthwise);
   }

@@ -13,11 +13,18 @@
 //     deno                node_modules/.bin/deno (→ "deno" → dist/index.js)
 //     bun                 node_modules/.bin/bun (→ "bun" → dist/index.js)
 //     chromium-esbuild    /usr/bin/chromium via playwright-core, page bundled by esbuild (→ "browser" → dist/browser.js)
+//     chromium-no-coop    the esbuild page served without COOP/COEP (not cross-origin isolated)
 //     chromium-vite       the same page bundled by Vite (test/runtimes/node_modules/vite)
 //     workerd             node_modules/.bin/workerd, worker bundled by esbuild under the "workerd" condition
 //                         (→ dist/worker.js, .wasm as Wasm modules), GET http://127.0.0.1:<port>/run
 //     example-worker      examples/worker as its README runs it (build.mjs, then workerd serve
 //                         config.capnp on a free 127.0.0.1 port), GET /generate?seed=N → a valid PNG
+//
+// Threads: each runtime also runs the generator at batch 16 with init({ threads: 1 }), then
+// init({ threads: 2 }): the outputs must be bit-identical, and getThreads() must report 2 threads in
+// Node, Deno and the Chromium pages served with COOP/COEP, and 1 with its reason elsewhere
+// ('not-cross-origin-isolated' without the headers, 'runtime-has-no-threads' in workerd, and in
+// Bun 'self-test-failed' if its shared memory fails the start-up self-test, else 2).
 //
 // Every run is compared, per WebAssembly build, with Node's run of the same build: the SIMD and
 // scalar builds (and the 'js' reference) must be bit-identical everywhere; the relaxed-SIMD build is
@@ -213,8 +220,11 @@ async function waitForHttp(url, server, ms) {
 
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
-/** A static file server on 127.0.0.1:<ephemeral> for dir; logs requested paths. */
-function serveStatic(dir) {
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, so threads). */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/** A static file server on 127.0.0.1:<ephemeral> for dir (with COOP/COEP when `isolated`); logs requested paths. */
+function serveStatic(dir, isolated = false) {
   const requests = [];
   const sockets = new Set();
   const server = createServer((req, res) => {
@@ -225,7 +235,7 @@ function serveStatic(dir) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store', ...(isolated ? ISOLATION : {}) });
     res.end(readFileSync(file));
   });
   server.on('connection', (s) => {
@@ -265,7 +275,7 @@ async function prepareProject() {
     for (const f of ['index.js', 'index.cjs', 'browser.js', 'worker.js', 'upconv.simd.wasm']) {
       if (!existsSync(join(repo, 'dist', f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first`);
     }
-    const packed = await run('npm', ['pack', '--pack-destination', tmp, '--silent', '--ignore-scripts'], { cwd: repo, env: SYSTEM_NPM, timeoutMs: 60_000 });
+    const packed = await run('npm', ['pack', '--pack-destination', tmp, '--silent', '--ignore-scripts'], { cwd: repo, env: SYSTEM_NPM, timeoutMs: 180_000 });
     if (packed.code !== 0) throw new Error(`npm pack failed (exit ${packed.code}):\n${tail(packed.stderr + packed.stdout)}`);
     tarball = join(tmp, packed.stdout.trim().split('\n').pop());
   }
@@ -314,8 +324,9 @@ async function bundleBrowserEsbuild(project) {
     metafile: true,
     logLevel: 'silent',
   });
-  // esbuild leaves new URL('./x.wasm', import.meta.url) alone: ship the builds beside the bundle.
-  for (const f of readdirSync(join(project, 'node_modules/upconv/dist')).filter((f) => f.endsWith('.wasm'))) {
+  // esbuild leaves new URL('./x.wasm', import.meta.url) alone: ship the builds (and the threads
+  // worker script) beside the bundle.
+  for (const f of readdirSync(join(project, 'node_modules/upconv/dist')).filter((f) => f.endsWith('.wasm') || f === 'upconv.worker.js')) {
     copyFileSync(join(project, 'node_modules/upconv/dist', f), join(www, f));
   }
   writeFileSync(join(www, 'index.html'), '<!doctype html><meta charset="utf-8"><title>upconv</title><script type="module" src="./bundle.js"></script>\n');
@@ -348,7 +359,7 @@ async function bundleBrowserVite(project) {
   // What Vite took from the package: the three .wasm builds (found through
   // new URL('./upconv.*.wasm', import.meta.url)) and nothing else.
   const extra = [
-    ...items.filter((i) => i.type === 'asset' && !/\.(wasm|html)$/.test(i.fileName)).map((i) => i.fileName),
+    ...items.filter((i) => i.type === 'asset' && !/\.(wasm|html)$/.test(i.fileName) && !/upconv\.worker[^/]*\.js$/.test(i.fileName)).map((i) => i.fileName),
     ...modules.filter((m) => m.includes('node_modules/upconv/') && /\?url$/.test(m) && !/\.wasm\?url$/.test(m)).map((m) => m.replace(/^.*node_modules\//, '')),
   ];
   const wasmAssets = items.filter((i) => i.type === 'asset' && i.fileName.endsWith('.wasm')).map((i) => i.fileName.replace(/^assets\//, ''));
@@ -361,11 +372,11 @@ async function bundleBrowserVite(project) {
   return { www, entry, version: vite.version, extra, wasmAssets };
 }
 
-async function inChromium(www) {
+async function inChromium(www, { isolated = true } = {}) {
   const executablePath = process.env.UPCONV_CHROMIUM || '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`${executablePath} not found: apt-get install -y chromium (or set UPCONV_CHROMIUM)`);
   const { chromium } = await import('playwright-core');
-  const server = await serveStatic(www);
+  const server = await serveStatic(www, isolated);
   const userDataDir = mkdtempSync(join(tmp, 'chromium-profile-'));
   let context = null;
   const closeBrowser = async () => {
@@ -397,7 +408,7 @@ async function inChromium(www) {
     }
     if (result.fatal) throw new Error(`${result.fatal}\n${logs.join('\n')}`);
     result.runtime = `chromium ${context.browser()?.version() ?? ''} (${executablePath})`.replace('  ', ' ');
-    result.requests = server.requests.filter((p) => p.endsWith('.wasm'));
+    result.requests = server.requests.filter((p) => p.endsWith('.wasm') || p.endsWith('.worker.js'));
     if (verbose && logs.length) console.error(logs.join('\n'));
     return result;
   } finally {
@@ -644,10 +655,45 @@ function judge(name, result, refs) {
     cells.push(`${r.label}→${SHORT[r.backend] ?? r.backend}${mark}`);
   }
   if (!byLabel.default?.backend) problems.push('init() gave no result');
+  judgeThreads(name, result.threads, cells, problems, notes);
   if (result.requests) notes.push(`the page fetched: ${result.requests.map((p) => p.replace(/^.*\//, '')).join(', ')}`);
   notes.push(...(result.extraNotes || []));
   problems.push(...(result.extraProblems || []));
   return { problems, notes, cells };
+}
+
+/**
+ * What init({ threads: 2 }) must report in each runtime: two threads where the runtime has them
+ * (Node, Deno, a cross-origin isolated page), one with the reason elsewhere. Bun runs threads only
+ * when its start-up self-test passes, so either answer is right there (the note says which).
+ */
+function expectedThreads(name) {
+  // Bun 1.4.5 does not start the pool's workers today ('no-workers'): accepted, and said in the note
+  if (name === 'bun') return [{ threads: 2, reason: null }, { threads: 1, reason: 'self-test-failed' }, { threads: 1, reason: 'no-workers' }];
+  if (name === 'chromium-no-coop') return [{ threads: 1, reason: 'not-cross-origin-isolated' }];
+  if (name === 'workerd') return [{ threads: 1, reason: 'runtime-has-no-threads' }];
+  return [{ threads: 2, reason: null }];
+}
+
+/** Node's threaded outputs by backend (the reference for every other runtime's). */
+const threadRefs = new Map();
+
+function judgeThreads(name, t, cells, problems, notes) {
+  if (!t) return problems.push('threads: no result');
+  if (t.error) return problems.push(`threads: ${t.error}`);
+  const want = expectedThreads(name);
+  const got = t.info ?? {};
+  if (!want.some((w) => w.threads === got.threads && w.reason === got.reason)) {
+    problems.push(`threads: init({ threads: 2 }) → getThreads() ${JSON.stringify(got)}, expected ${want.map((w) => JSON.stringify(w)).join(' or ')}`);
+  }
+  if (t.two !== t.one) problems.push(`threads: ${got.threads} thread(s) (${t.twoBackend}) differ from one thread (${t.oneBackend}) at batch ${t.batch}`);
+  if (!t.twoAgain) problems.push('threads: two predicts on the threaded backend differ');
+  if (name.startsWith('node-esm') && got.threads === 2 && !threadRefs.has(t.twoBackend)) threadRefs.set(t.twoBackend, { hex: t.two, from: name });
+  const ref = got.threads === 2 ? threadRefs.get(t.twoBackend) : null;
+  const vsNode = ref ? (ref.hex === t.two ? '=' : '≠') : '';
+  if (ref && ref.hex !== t.two && t.twoBackend !== 'wasm-relaxed-simd') problems.push(`threads: output differs from ${ref.from}'s threaded ${t.twoBackend}`);
+  cells.push(`threads→${got.threads}${got.reason ? ` (${got.reason})` : ''}${t.two === t.one ? ' =×1' : ' ≠×1'}${vsNode ? ` ${vsNode}node` : ''}`);
+  if (name === 'bun') notes.push(`bun: threads ${got.threads === 2 ? 'run (the self-test passed)' : `fall back to one (${got.reason})`}`);
 }
 
 // ---------------------------------------------------------------- main
@@ -686,6 +732,11 @@ const runtimes = [
   ['chromium-esbuild', async () => {
     const b = await bundleBrowserEsbuild(project);
     return { ...(await inChromium(b.www)), entry: b.entry, bundler: 'esbuild' };
+  }],
+  // the same page without COOP/COEP: threads must fall back to one, saying why
+  ['chromium-no-coop', async () => {
+    const b = await bundleBrowserEsbuild(project);
+    return { ...(await inChromium(b.www, { isolated: false })), entry: b.entry, bundler: 'esbuild, no COOP/COEP' };
   }],
   ['chromium-vite', async () => {
     const b = await bundleBrowserVite(project);

@@ -9,6 +9,14 @@ export interface TrainKernels {
    */
   igemmWeightGrad(M: number, T: number, K: number, N: number, inPtrs: number, dyPtrs: number,
                   dW: number, tapOffsets: number, sk: number, sn: number): void;
+  /**
+   * igemmWeightGrad for the taps [tBegin, tEnd) and input channels [kBegin, kEnd) only, the sum
+   * over m whole (how threads share a weight gradient; equal bit for bit to the whole call when
+   * kBegin is a multiple of 32 and the taps' dW regions are distinct).
+   */
+  igemmWeightGradPart(M: number, T: number, K: number, N: number, inPtrs: number, dyPtrs: number,
+                      dW: number, tapOffsets: number, sk: number, sn: number,
+                      tBegin: number, tEnd: number, kBegin: number, kEnd: number): void;
   /** out[c] += Σ_r x[r·C + c]. */
   columnSum(x: number, rows: number, C: number, out: number): void;
   /** dx = dy · f'(src): src is the activation's output y, or its input x for swish and gelu. */

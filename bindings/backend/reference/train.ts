@@ -47,29 +47,34 @@ function actGrad(s: number, g: number, act: number, alpha: number): number {
   }
 }
 
-type TrainKeys = 'igemmWeightGrad' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'softmaxStridedGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
+type TrainKeys = 'igemmWeightGrad' | 'igemmWeightGradPart' | 'columnSum' | 'activationGrad' | 'softmaxGrad' | 'softmaxStridedGrad' | 'reluClipGrad' | 'resizeNearestGrad' |
   'resizeBilinearGrad' | 'channelMoments' | 'bnGradReduce' | 'bnGradApply' | 'accumulate' | 'mulMask' | 'adamUpdate' |
   'sgdUpdate' | 'rmspropUpdate' | 'dropoutMask';
 
 /** Backward passes and optimizer updates as readable scalar loops (f64 sums, float32 storage). */
 export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
-  return {
-    igemmWeightGrad(M, T, K, N, inPtrs, dyPtrs, dW, tapOffsets, sk, sn) {
-      v.refresh();
-      const { f32, u32 } = v;
-      for (let t = 0; t < T; t++) {
-        const base = (dW + u32[(tapOffsets >>> 2) + t]) >>> 2;
-        for (let k = 0; k < K; k++) {
-          for (let n = 0; n < N; n++) {
-            let s = 0;
-            for (let m = 0; m < M; m++) {
-              s += f32[(u32[(inPtrs >>> 2) + m * T + t] >>> 2) + k] * f32[(u32[(dyPtrs >>> 2) + m] >>> 2) + n];
-            }
-            f32[base + k * sk + n * sn] += s;
+  const weightGradPart: Kernels['igemmWeightGradPart'] = (M, T, K, N, inPtrs, dyPtrs, dW, tapOffsets, sk, sn, tBegin, tEnd, kBegin, kEnd) => {
+    v.refresh();
+    const { f32, u32 } = v;
+    for (let t = tBegin; t < tEnd; t++) {
+      const base = (dW + u32[(tapOffsets >>> 2) + t]) >>> 2;
+      for (let k = kBegin; k < kEnd; k++) {
+        for (let n = 0; n < N; n++) {
+          let s = 0;
+          for (let m = 0; m < M; m++) {
+            s += f32[(u32[(inPtrs >>> 2) + m * T + t] >>> 2) + k] * f32[(u32[(dyPtrs >>> 2) + m] >>> 2) + n];
           }
+          f32[base + k * sk + n * sn] += s;
         }
       }
+    }
+  };
+  return {
+    igemmWeightGrad(M, T, K, N, inPtrs, dyPtrs, dW, tapOffsets, sk, sn) {
+      weightGradPart(M, T, K, N, inPtrs, dyPtrs, dW, tapOffsets, sk, sn, 0, T, 0, K);
     },
+
+    igemmWeightGradPart: weightGradPart,
 
     columnSum(x, rows, C, out) {
       v.refresh();
