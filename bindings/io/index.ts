@@ -29,12 +29,13 @@ import { findSuperblock, H5File } from './hdf5/file.js';
 import { normalizeModelConfig } from './keras_config.js';
 import { legacyRefs, legacyWeightsFor, stringAttr } from './keras_h5.js';
 import { isV3Weights, v3Refs, v3WeightsFor } from './keras_v3.js';
-import { type BinarySource, openSource, type Opened, safeRelative, toBytes } from './source.js';
-import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, type TfjsModelJSON } from './tfjs.js';
+import { kerasWeightsBound } from './limits.js';
+import { type BinarySource, openSource, type Opened, safeRelative, sourceOptions, toBytes } from './source.js';
+import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, readShards, type TfjsModelJSON } from './tfjs.js';
 import { ZipArchive } from './zip.js';
 
 export { CorruptFileError, FileSourceError, UnknownFormatError, UnsafePathError, UnsupportedModelError } from './errors.js';
-export { ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
+export { ConfigError, ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
 export type { ModelArtifacts, TfjsModelJSON, TfjsWeightEntry, TfjsWeightsGroup } from './tfjs.js';
 export type { BinarySource } from './source.js';
 
@@ -55,10 +56,23 @@ export interface LoadOptions {
   maxWeightBytes?: number;
   /** Largest file, zip entry or shard group read (default 2 GiB). */
   maxFileBytes?: number;
-  /** fetch() used for URLs (default: globalThis.fetch). */
+  /**
+   * fetch() used for URLs (default: globalThis.fetch). It is called with `redirect: 'manual'`
+   * and a `signal`; every redirect is checked before it is followed (weight shards must stay in
+   * the model.json's folder on its origin), and the final URL of a fetch that follows redirects
+   * itself is checked too.
+   */
   fetch?: typeof fetch;
   /** Name used in error messages for byte sources. */
   name?: string;
+  /**
+   * Longest wait, in ms, for an HTTP response or for the next piece of its body (default
+   * 30 000); a whole load over HTTP, model file and shards, ends after 20 × timeoutMs.
+   * A stalled or endless server ends in a FileSourceError.
+   */
+  timeoutMs?: number;
+  /** Aborts a load over HTTP (a FileSourceError). */
+  signal?: AbortSignal;
 }
 
 type Kind = 'hdf5' | 'zip' | 'json' | 'unknown';
@@ -147,7 +161,7 @@ function modelFromKerasZip(zip: ZipArchive, what: string, limits: Limits): Seque
     if (zip.has('model.weights.npz')) throw new ModelFormatError(`${what}: weights saved as model.weights.npz (weights_format="npz") are not supported; save with the default h5 weights`);
     throw new CorruptFileError(`${what}: the .keras archive has no model.weights.h5`);
   }
-  const file = openH5(zip.read('model.weights.h5', limits.maxFileBytes), `${what}:model.weights.h5`);
+  const file = openH5(zip.read('model.weights.h5', kerasWeightsBound(p, limits)), `${what}:model.weights.h5`);
   return finish(p, v3Refs(file, p, what), what);
 }
 
@@ -164,11 +178,11 @@ async function modelFromOpened(src: Opened, limits: Limits): Promise<Sequential>
     if (json) {
       const dir = json.slice(0, json.length - 'model.json'.length);
       const model = parseJSON(zip.read(json, 64 * 2 ** 20), `${what}:${json}`);
-      return loadTfjs(model, async (_g, paths) => concat(paths.map((p) => {
+      return loadTfjs(model, (_g, paths, need) => readShards(paths, need, async (p, max) => {
         const name = dir + safeRelative(p, `${what}:${json}`).join('/');
         if (!zip.has(name)) throw new FileSourceError(`${what}: weight shard '${p}' is not in the archive`);
-        return zip.read(name, limits.maxFileBytes);
-      })), `${what}:${json}`, limits);
+        return zip.read(name, limits.maxFileBytes, max);
+      }), `${what}:${json}`, limits);
     }
     throw new ModelFormatError(`${what}: a zip archive without config.json (Keras .keras) or model.json (TensorFlow.js); it holds ${[...zip.entries.keys()].slice(0, 10).join(', ')}`);
   }
@@ -176,11 +190,11 @@ async function modelFromOpened(src: Opened, limits: Limits): Promise<Sequential>
     const json = parseJSON(src.bytes, what);
     if (isTfjsModelJSON(json)) {
       const sibling = src.sibling;
-      const readGroup = async (_group: number, paths: string[]) => {
+      const readGroup = async (_group: number, paths: string[], need: number) => {
         if (!sibling) {
           throw new FileSourceError(`${what}: a model.json given as bytes cannot find its weight shards; pass its path or URL, or {modelJSON, weightData}`);
         }
-        return concat(await Promise.all(paths.map((p) => sibling(p))));
+        return readShards(paths, need, sibling);
       };
       return loadTfjs(json, readGroup, what, limits);
     }
@@ -219,12 +233,12 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits
   if (named) {
     // Files picked by a user: match them to the manifest paths by file name
     const byName = new Map(list.map((f) => [(f as unknown as { name: string }).name, f]));
-    return loadTfjs(json, async (_g, paths) => concat(await Promise.all(paths.map(async (p) => {
+    return loadTfjs(json, (_g, paths, need) => readShards(paths, need, async (p, max) => {
       const base = p.split('/').pop()!;
       const f = byName.get(p) ?? byName.get(base);
       if (!f) throw new FileSourceError(`${what}: weight shard '${p}' is not among the given files (${[...byName.keys()].join(', ')})`);
-      return toBytes(f, `weight shard '${p}'`);
-    }))), what, limits);
+      return toBytes(f, `weight shard '${p}'`, max);
+    }), what, limits);
   }
   const all = concat(await Promise.all(list.map((x, i) => toBytes(x, `weightData[${i}]`))));
   return loadTfjs(json, groupsFromConcatenated(json, all, what, limits), what, limits);
@@ -238,7 +252,7 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const limits = limitsOf(options);
   try {
     if (isArtifacts(source)) return await modelFromArtifacts(source, options, limits);
-    const src = await openSource(source as BinarySource, { maxFileBytes: limits.maxFileBytes, fetch: options.fetch, name: options.name });
+    const src = await openSource(source as BinarySource, sourceOptions({ ...options, maxFileBytes: limits.maxFileBytes }));
     return await modelFromOpened(src, limits);
   } catch (e) {
     throw wrap(e, options.name ?? (typeof source === 'string' ? source : 'model'));
@@ -265,7 +279,7 @@ export async function loadWeights(model: Sequential, source: ModelSource, option
     if (isArtifacts(source)) {
       values = weightsByName(await modelFromArtifacts(source, options, limits), model, what);
     } else {
-      const src = await openSource(source as BinarySource, { maxFileBytes: limits.maxFileBytes, fetch: options.fetch, name: options.name });
+      const src = await openSource(source as BinarySource, sourceOptions({ ...options, maxFileBytes: limits.maxFileBytes }));
       values = await weightsFromOpened(src, model, limits);
     }
     const specs = model.layers.flatMap((l) => l.weightSpecs(l.inputShape!));

@@ -19,11 +19,27 @@ const SLICE = 16 * 1024;
  * ends short, or would inflate past `expected`.
  */
 export function inflateExactly(data: Uint8Array, expected: number): Uint8Array {
-  const out = new Uint8Array(expected);
+  return inflateUpTo(data, expected, false);
+}
+
+/** The first `want` bytes the raw deflate data inflates to (fewer when it ends sooner). */
+export function inflatePrefix(data: Uint8Array, want: number): Uint8Array {
+  return inflateUpTo(data, want, true);
+}
+
+class Enough extends Error {}
+
+function inflateUpTo(data: Uint8Array, bound: number, prefix: boolean): Uint8Array {
+  const out = new Uint8Array(bound);
   let at = 0;
   let done = false;
   const inflater = new Inflate((chunk, final) => {
-    if (at + chunk.length > expected) throw new InflateError(`inflates to more than the ${expected} bytes it should have`);
+    if (at + chunk.length > bound) {
+      if (!prefix) throw new InflateError(`inflates to more than the ${bound} bytes it should have`);
+      out.set(chunk.subarray(0, bound - at), at);
+      at = bound;
+      throw new Enough();
+    }
     out.set(chunk, at);
     at += chunk.length;
     if (final) done = true;
@@ -35,11 +51,13 @@ export function inflateExactly(data: Uint8Array, expected: number): Uint8Array {
     }
     if (data.length === 0) inflater.push(new Uint8Array(0), true);
   } catch (e) {
+    if (e instanceof Enough) return out;
     if (e instanceof InflateError) throw e;
     throw new InflateError(`does not inflate (${(e as Error).message})`);
   }
   if (!done) throw new InflateError('ends before its last deflate block');
-  if (at !== expected) throw new InflateError(`inflates to ${at} bytes, expected ${expected}`);
+  if (prefix) return out.subarray(0, at);
+  if (at !== bound) throw new InflateError(`inflates to ${at} bytes, expected ${bound}`);
   return out;
 }
 

@@ -8,7 +8,7 @@
  */
 import { crc32 } from './crc32.js';
 import { Bytes } from './hdf5/bytes.js';
-import { InflateError, inflateExactly } from './inflate.js';
+import { InflateError, inflateExactly, inflatePrefix } from './inflate.js';
 
 export interface ZipEntry {
   name: string;
@@ -96,17 +96,17 @@ export class ZipArchive {
 
   /**
    * An entry's bytes; `maxBytes` bounds the uncompressed size: the declared size is checked
-   * before anything is allocated, and inflating stops at the declared size.
+   * before anything is allocated, and inflating stops at the declared size. With `want`, only
+   * the first `want` bytes are inflated when the entry is larger (a prefix, which its CRC-32
+   * cannot check).
    */
-  read(name: string, maxBytes: number): Uint8Array {
+  read(name: string, maxBytes: number, want = Infinity): Uint8Array {
     const b = this.b;
     const e = this.entries.get(name);
     if (!e) throw b.corrupt(`the archive has no '${name}'`);
+    if (want < e.size) return this.prefix(e, want);
     if (e.size > maxBytes) throw b.corrupt(`zip entry '${name}' would inflate to ${e.size} bytes, more than the limit of ${maxBytes}`);
-    b.need(e.localHeader, 30, `the local header of '${name}'`);
-    if (b.u32(e.localHeader) !== 0x04034b50) throw b.corrupt(`the local header of zip entry '${name}' is damaged`);
-    const start = e.localHeader + 30 + b.u16(e.localHeader + 26) + b.u16(e.localHeader + 28);
-    const data = b.slice(start, e.compressedSize, `the data of zip entry '${name}'`);
+    const data = this.data(e);
     let out: Uint8Array;
     if (e.method === 0) {
       if (e.compressedSize !== e.size) throw b.corrupt(`stored zip entry '${name}' has inconsistent sizes`);
@@ -123,5 +123,25 @@ export class ZipArchive {
     }
     if (crc32(out) !== e.crc) throw b.corrupt(`zip entry '${name}' fails its CRC-32 check; the archive is damaged`);
     return out;
+  }
+
+  private data(e: ZipEntry): Uint8Array {
+    const b = this.b;
+    b.need(e.localHeader, 30, `the local header of '${e.name}'`);
+    if (b.u32(e.localHeader) !== 0x04034b50) throw b.corrupt(`the local header of zip entry '${e.name}' is damaged`);
+    const start = e.localHeader + 30 + b.u16(e.localHeader + 26) + b.u16(e.localHeader + 28);
+    return b.slice(start, e.compressedSize, `the data of zip entry '${e.name}'`);
+  }
+
+  private prefix(e: ZipEntry, want: number): Uint8Array {
+    const data = this.data(e);
+    if (e.method === 0) return data.subarray(0, want);
+    if (e.method !== 8) throw this.b.corrupt(`zip entry '${e.name}' uses compression method ${e.method}; only stored and deflate are supported`);
+    try {
+      return inflatePrefix(data, want);
+    } catch (err) {
+      if (err instanceof InflateError) throw this.b.corrupt(`zip entry '${e.name}' ${err.message}; the archive is damaged`);
+      throw err;
+    }
   }
 }
