@@ -335,50 +335,8 @@ function weightsByName(loaded: Sequential, model: Sequential, what: string): Flo
   return values;
 }
 
-/**
- * Saves a model in the TensorFlow.js Layers format: a model.json object and one weights file
- * (write them as `model.json` and `options.weightsFile` side by side, or hand both to
- * `loadModel({modelJSON, weightData})`, e.g. in a worker that should not carry the HDF5 reader).
- * Weights are float32 little-endian, named `<layer>/<weight>`, in get_weights() order.
- */
-export function saveModel(model: Sequential, options: { weightsFile?: string } = {}): ModelArtifacts {
-  if (!model || typeof model.toJSON !== 'function' || !Array.isArray(model.layers)) throw new ModelFormatError('saveModel: the argument must be a Sequential model');
-  model.build();
-  const weightsFile = options.weightsFile ?? 'group1-shard1of1.bin';
-  safeRelative(weightsFile, 'saveModel');
-  const { keras_version: kerasVersion, backend, ...modelConfig } = model.toJSON() as Record<string, unknown>;
-  const names = new Set<string>();
-  const entries: { name: string; shape: number[]; dtype: 'float32' }[] = [];
-  const arrays: Float32Array[] = [];
-  for (const layer of model.layers) {
-    if (names.has(layer.name)) throw new ModelFormatError(`saveModel: two layers are named '${layer.name}'; tf.js matches weights by name`);
-    names.add(layer.name);
-    const specs = layer.weightSpecs(layer.inputShape!);
-    const values = layer.weights();
-    specs.forEach((s, i) => {
-      entries.push({ name: `${layer.name}/${s.name}`, shape: [...s.shape], dtype: 'float32' });
-      arrays.push(values[i]);
-    });
-  }
-  const total = arrays.reduce((n, a) => n + a.length, 0);
-  const buffer = new ArrayBuffer(total * 4);
-  const view = new DataView(buffer);
-  let at = 0;
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i++, at += 4) view.setFloat32(at, a[i], true);
-  }
-  return {
-    modelJSON: {
-      format: 'layers-model',
-      generatedBy: 'upconv',
-      convertedBy: null,
-      modelTopology: { keras_version: kerasVersion, backend, model_config: modelConfig },
-      weightsManifest: [{ paths: [weightsFile], weights: entries }],
-    },
-    weightData: buffer,
-  };
-}
-
+export { saveModel } from './save.js';
+export type { SaveDtype, SaveOptions } from './save.js';
 
 // `model.loadWeights(source)` on the core Sequential works once this entry is imported
 setWeightsLoader((model, source, options) => loadWeights(model, source as ModelSource, options as LoadOptions));
