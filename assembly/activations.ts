@@ -5,7 +5,7 @@ export const enum Act {
   Sigmoid = 2,
   Tanh = 3,
   LeakyRelu = 4, // uses `alpha` as the negative slope
-  Elu = 5, // alpha·(exp(x)-1) below 0
+  Elu = 5, // alpha·expm1(x) below 0
   Selu = 6,
   Softplus = 7,
   Softsign = 8,
@@ -59,8 +59,9 @@ export function actFull(x: f32, act: i32, alpha: f32): f32 {
     case Act.Sigmoid: return sigmoid(x);
     case Act.Tanh: return tanh(x);
     case Act.LeakyRelu: return x >= 0 ? x : alpha * x;
-    case Act.Elu: return x > 0 ? x : alpha * (Mathf.exp(x) - <f32>1);
-    case Act.Selu: return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (Mathf.exp(x) - <f32>1));
+    // expm1, not exp(x) - 1: near 0 the difference loses every digit (Keras uses expm1 too)
+    case Act.Elu: return x > 0 ? x : alpha * Mathf.expm1(x);
+    case Act.Selu: return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Mathf.expm1(x));
     case Act.Softplus: return (x > 0 ? x : <f32>0) + <f32>Math.log1p(<f64>Mathf.exp(-Mathf.abs(x)));
     case Act.Softsign: return x / (<f32>1 + Mathf.abs(x));
     case Act.Swish: return x * sigmoid(x);

@@ -61,6 +61,46 @@ export function softmax(x: usize, out: usize, rows: i32, C: i32): void {
   }
 }
 
+/**
+ * softmaxStrided: softmax along an axis of C values `inner` floats apart, for `outer` blocks of
+ * C·inner floats (Keras Softmax(axis) on any axis); x may equal out.
+ */
+export function softmaxStrided(x: usize, out: usize, outer: i32, C: i32, inner: i32): void {
+  const step = <usize>inner << 2;
+  const block = step * <usize>C;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const a = x + (<usize>i << 2);
+      const b = out + (<usize>i << 2);
+      const end = block;
+      let m = load<f32>(a);
+      for (let c: usize = step; c < end; c += step) m = Mathf.max(m, load<f32>(a + c));
+      let sum: f32 = 0;
+      for (let c: usize = 0; c < end; c += step) {
+        const e = Mathf.exp(load<f32>(a + c) - m);
+        store<f32>(b + c, e);
+        sum += e;
+      }
+      const inv = <f32>1 / sum;
+      for (let c: usize = 0; c < end; c += step) store<f32>(b + c, load<f32>(b + c) * inv);
+    }
+    x += block;
+    out += block;
+  }
+}
+
+/**
+ * reluClip: Keras ReLU(max_value, negative_slope, threshold):
+ * out = x > threshold ? min(x, maxValue) : slope·(x − threshold); x may equal out.
+ */
+export function reluClip(x: usize, out: usize, count: i32, slope: f32, maxValue: f32, threshold: f32): void {
+  const end = <usize>count << 2;
+  for (let i: usize = 0; i < end; i += 4) {
+    const v = load<f32>(x + i);
+    store<f32>(out + i, v > threshold ? Mathf.min(v, maxValue) : slope * (v - threshold));
+  }
+}
+
 /** firstNonFinite: index of the first NaN or ±Infinity in count floats, or -1 (input checks). */
 export function firstNonFinite(x: usize, count: i32): i32 {
   const end = <usize>count << 2;

@@ -2,7 +2,7 @@
 // The linear memory is exported as `memory`; JS grows it with memory.grow.
 export { igemm } from "./gemm";
 export { idot } from "./dot";
-export { scaleShift, activation, softmax, firstNonFinite } from "./elementwise";
+export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
 

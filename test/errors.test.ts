@@ -292,9 +292,15 @@ for (const backend of BACKEND_KINDS) {
     it('memoryLimit below what the weights need (fresh model), then raised', () => {
       use();
       const m = new Sequential({ name: 'weights_model', memoryLimit: 4096 });
+      // checked when the layer is added, before its weights are made
+      const e = expectError(() => m.add(new Dense(300, { inputDim: 100, name: 'dense_big' })), MemoryLimitError, /memory limit/, 'dense_big');
+      expect(m.layers.length).toBe(0);
+      expect(m.built).toBe(false);
+      m.memoryLimit = 16 * 1024 * 1024;
       m.add(new Dense(300, { inputDim: 100, name: 'dense_big' }));
       const x = tensor(values(100, 9), [1, 100]);
-      const e = expectError(() => m.predict(x), MemoryLimitError, /memory limit/);
+      m.memoryLimit = 100 * 1024; // the packed weights for predict do not fit
+      expectError(() => m.predict(x), MemoryLimitError, /memory limit/, 'weights_model');
       m.memoryLimit = 16 * 1024 * 1024;
       expect(m.predict(x).shape).toEqual([1, 300]);
       // the message should say which model (like the per-batch MemoryLimitError does)
@@ -309,11 +315,11 @@ for (const backend of BACKEND_KINDS) {
       expectError(() => m.predict(x), MemoryLimitError, 'ups_model', 'up_sampling2d_big');
     });
 
-    it('the default memoryLimit (2 GiB) stops a batch that would need more, before allocating', () => {
+    it('the default memoryLimit (1 GiB) stops a batch that would need more, before allocating', () => {
       use();
       const m = new Sequential({ name: 'default_limit' });
       m.add(new UpSampling2D(8, { inputShape: [8, 8, 1], name: 'up_sampling2d_x8' }));
-      expect(m.memoryLimit).toBe(2 ** 31);
+      expect(m.memoryLimit).toBe(2 ** 30);
       const small = tensor(values(64, 6), [1, 8, 8, 1]);
       const before = m.predict(small);
       // 200000 samples · 64·64 floats out = 3.3 GB
@@ -344,7 +350,7 @@ describe('adding a layer that does not fit leaves the model unchanged', () => {
     const count = m.layers.length;
     expectError(() => m.add(new Conv2D(2, 9, { name: 'conv2d_9' })), ShapeError, 'conv2d_9', '(None, 8, 8, 1)');
     expectError(() => m.add(new Reshape([7, 7], { name: 'reshape_9' })), ShapeError, 'reshape_9', '(None, 8, 8, 1)', '(None, 7, 7)');
-    expectError(() => m.add(new UpSampling2D(100000, { name: 'up_sampling2d_9' })), ShapeError, 'up_sampling2d_9');
+    expectError(() => m.add(new UpSampling2D(100000, { name: 'up_sampling2d_9' })), ConfigError, 'up_sampling2d_9', 'size', '1024');
     expectError(() => m.add(m.layers[0]), ConfigError, 'dense_in');
     expect(m.layers.length).toBe(count);
     expect(m.outputShape).toEqual([null, 8, 8, 1]);
@@ -358,17 +364,17 @@ describe('adding a layer that does not fit leaves the model unchanged', () => {
     expect(flat.layers.length).toBe(1);
   });
 
-  it('UpSampling2D size 100000 on a 100x100 input fails cleanly (no allocation, no crash)', () => {
+  it('UpSampling2D size 1000 on a 100x100 input fails cleanly (no allocation, no crash)', () => {
     const m = new Sequential({ name: 'huge_model' });
-    expectError(() => m.add(new UpSampling2D(100000, { inputShape: [100, 100, 1], name: 'up_sampling2d_huge' })),
-      ShapeError, 'up_sampling2d_huge', '10000000');
+    expectError(() => m.add(new UpSampling2D(1000, { inputShape: [100, 100, 1], name: 'up_sampling2d_huge' })),
+      MemoryLimitError, 'up_sampling2d_huge', '10000000000');
     expect(m.layers.length).toBe(0);
     // deferred build: the failure comes at predict, and the model stays unbuilt
     for (const backend of BACKEND_KINDS) {
       setBackend(backend);
       const d = new Sequential({ name: 'deferred_huge' });
-      d.add(new UpSampling2D(100000, { name: 'up_sampling2d_deferred' }));
-      expectError(() => d.predict(tensor(new Float32Array(100 * 100), [1, 100, 100, 1])), ShapeError, 'up_sampling2d_deferred');
+      d.add(new UpSampling2D(1000, { name: 'up_sampling2d_deferred' }));
+      expectError(() => d.predict(tensor(new Float32Array(100 * 100), [1, 100, 100, 1])), MemoryLimitError, 'up_sampling2d_deferred');
       expect(d.built).toBe(false);
       expectError(() => d.summary(null), UpconvError, 'deferred_huge', /not yet been built/);
     }
@@ -422,12 +428,13 @@ describe('modelFromJSON errors (ModelFormatError naming the layer and the proble
     expectError(() => modelFromJSON(seq([{ config: { name: 'x', units: 2 } }])), ModelFormatError, 'layer 0', 'class_name');
   });
 
-  it('a model class other than Sequential', () => {
+  it('a top-level class that is no model, and functional configs without inputs or outputs', () => {
+    expectError(() => modelFromJSON({ class_name: 'Dense', config: { name: 'd', units: 2 } }), ModelFormatError, 'Dense', 'Sequential or functional');
     for (const cls of ['Functional', 'Model']) {
-      expectError(() => modelFromJSON({ class_name: cls, config: { name: 'm', layers: [] } }), ModelFormatError, cls, 'Sequential');
+      expectError(() => modelFromJSON({ class_name: cls, config: { name: 'm', layers: [] } }), ModelFormatError, "model 'm'", 'input_layers', 'output_layers');
     }
     expectError(() => modelFromJSON({ format: 'layers-model', modelTopology: { class_name: 'Functional', config: { layers: [] } } }),
-      ModelFormatError, 'Functional');
+      ModelFormatError, 'input_layers');
   });
 
   it('unknown layer classes: all of them listed in one error', () => {

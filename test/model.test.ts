@@ -598,7 +598,7 @@ describe('real Keras generators from ../shared/models (tfjs model.json + shard, 
       // the converter wrote the weights layer by layer, as Keras get_weights() orders them
       const specs = manifest.flatMap((g) => g.weights);
       expect(fromTfjs.getWeights().map((w) => w.shape)).toEqual(specs.map((s) => s.shape));
-      const names = fromTfjs.layers.flatMap((l) => l.weights().map(() => l.name));
+      const names = fromTfjs.layers.flatMap((l) => l.getWeights().map(() => l.name));
       expect(specs.map((s) => s.name.split('/')[0])).toEqual(names);
 
       const weights: Tensor[] = [];

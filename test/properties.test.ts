@@ -287,7 +287,7 @@ describe('properties', () => {
       const model = new Sequential();
       specs.forEach((s, i) => model.add(makeLayer(s, i === 0 ? sample : undefined)));
       const where = `${specs.map((s) => JSON.stringify(s)).join(' → ')} on ${JSON.stringify(sample)}`;
-      model.layers.forEach((l, i) => expect(l.outputShape, `layer ${i} ${where}`).toEqual(shapes[i + 1]));
+      model.layers.forEach((l, i) => expect(l.outputShape, `layer ${i} ${where}`).toEqual([null, ...shapes[i + 1]]));
       expect(model.outputShape, where).toEqual([null, ...shapes[shapes.length - 1]]);
       // parameter counts from Keras's layouts
       let params = 0;

@@ -7,7 +7,7 @@ import {
  * Plan once, run many: after the first predict of a batch size, predict and predictInto neither
  * grow nor replace the backend memory, nor re-plan; predictInto returns the caller's tensor.
  */
-type Internals = { runtime: { memory: { buffer: ArrayBuffer } }; plan: object };
+type Internals = { program: { memory: { buffer: ArrayBuffer } }; plan: object };
 
 function generator(): Sequential {
   setSeed(3);
@@ -32,12 +32,12 @@ describe('no memory growth or re-planning across calls', () => {
     m.predictInto(x, out);
     const first = out.data.slice();
     const internals = m as unknown as Internals;
-    const buffer = internals.runtime.memory.buffer;
+    const buffer = internals.program.memory.buffer;
     const bytes = buffer.byteLength;
     const plan = internals.plan;
     for (let i = 0; i < 1000; i++) expect(m.predictInto(x, out)).toBe(out);
-    expect(internals.runtime.memory.buffer).toBe(buffer);
-    expect(internals.runtime.memory.buffer.byteLength).toBe(bytes);
+    expect(internals.program.memory.buffer).toBe(buffer);
+    expect(internals.program.memory.buffer.byteLength).toBe(bytes);
     expect(internals.plan).toBe(plan);
     expect(out.data).toEqual(first);
     // predict returns a fresh tensor each time, and still does not touch the memory
@@ -45,7 +45,7 @@ describe('no memory growth or re-planning across calls', () => {
     const b = m.predict(x);
     expect(a.data).not.toBe(b.data);
     expect(a.data).toEqual(first);
-    expect(internals.runtime.memory.buffer).toBe(buffer);
+    expect(internals.program.memory.buffer).toBe(buffer);
     expect(internals.plan).toBe(plan);
   });
 });

@@ -53,7 +53,8 @@ export function packedFloats(taps: number, k: number, n: number): number {
   return Math.ceil(n / PANEL) * panelFloats(taps, k);
 }
 
-export interface Kernels {
+/** The indirect GEMM family (assembly/gemm.ts, dot.ts; reference/gemm.ts). */
+export interface GemmKernels {
   /**
    * Indirect GEMM with bias and a fused cheap activation (`isFusableAct`).
    * For m < M, n < N:
@@ -72,7 +73,10 @@ export interface Kernels {
    */
   idot(M: number, T: number, K: number, N: number, inPtrs: number, outPtrs: number,
        packedW: number, act: Act, alpha: number): void;
+}
 
+/** Per-channel affine, activations, softmax and the input scan (assembly/elementwise.ts; reference/elementwise.ts). */
+export interface ElementwiseKernels {
   /** out[r·C + c] = act(x[r·C + c] · scale[c] + shift[c]) for r < rows; act fusable; x may equal out. */
   scaleShift(x: number, out: number, rows: number, C: number, scale: number, shift: number,
              act: Act, alpha: number): void;
@@ -86,6 +90,16 @@ export interface Kernels {
   /** Softmax over each row of C floats (Keras's default axis -1); x may equal out. */
   softmax(x: number, out: number, rows: number, C: number): void;
 
+  /** Softmax along an axis of C values `inner` floats apart, in `outer` blocks of C·inner floats; x may equal out. */
+  softmaxStrided(x: number, out: number, outer: number, C: number, inner: number): void;
+
+  /** Keras ReLU layer: out = x > threshold ? min(x, maxValue) : slope·(x − threshold); x may equal out. */
+  reluClip(x: number, out: number, count: number, slope: number, maxValue: number, threshold: number): void;
+
+}
+
+/** Nearest and bilinear upsampling (assembly/resize_*.ts; reference/resize.ts). */
+export interface ResizeKernels {
   /** Nearest upsampling, (N,H,W,C) → (N, H·fh, W·fw, C): out[n,y,x,c] = x[n, y/fh, x/fw, c]. */
   resizeNearest(x: number, out: number, N: number, H: number, W: number, C: number,
                 fh: number, fw: number): void;
@@ -99,6 +113,13 @@ export interface Kernels {
   resizeBilinear(x: number, out: number, N: number, H: number, W: number, C: number,
                  OH: number, OW: number, yTab: number, xTab: number): void;
 }
+
+/**
+ * Every kernel, one interface per family. A new family: an interface in its own file under
+ * backend/kernels/, its AssemblyScript in assembly/<family>.ts (exported from assembly/index.ts),
+ * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
+ */
+export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

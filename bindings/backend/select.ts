@@ -136,8 +136,11 @@ export function setBackend(name: 'wasm' | 'js'): void {
   useWasm = name === 'wasm';
 }
 
+/** What runs models: a WebAssembly build, or the plain TypeScript reference. */
+export type BackendName = 'wasm-relaxed-simd' | 'wasm-simd' | 'wasm-scalar' | 'js';
+
 /** The backend that runs: 'wasm-relaxed-simd' | 'wasm-simd' | 'wasm-scalar' | 'js'. */
-export function getBackend(): string {
+export function getBackend(): BackendName {
   return currentBackend().name;
 }
 

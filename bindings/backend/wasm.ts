@@ -1,5 +1,6 @@
 import { BackendError } from '../errors.js';
 import type { Backend, KernelMemory, Kernels } from './kernels.js';
+import { KERNEL_NAMES } from './reference.js';
 
 export type WasmFlavour = 'wasm-relaxed-simd' | 'wasm-simd' | 'wasm-scalar';
 
@@ -33,7 +34,7 @@ class WasmMemory implements KernelMemory {
   }
 }
 
-const REQUIRED = ['memory', 'heapBase', 'igemm', 'idot', 'scaleShift', 'activation', 'softmax', 'firstNonFinite', 'resizeNearest', 'resizeBilinear'] as const;
+const REQUIRED = ['memory', 'heapBase', ...KERNEL_NAMES];
 
 /** A backend over one compiled upconv module; each model gets its own instance and memory. */
 export function wasmBackend(module: WebAssembly.Module, flavour: WasmFlavour): Backend {

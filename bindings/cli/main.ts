@@ -15,7 +15,7 @@ import { realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBackend, init, type Sequential, setBackend, tensor, UpconvError } from '../index.js';
+import { getBackend, init, type Model, setBackend, type Tensor, tensor, UpconvError } from '../index.js';
 import { loadModel, saveModel } from '../io/index.js';
 import { drawGrid, type GridOptions, gridSize, imageLayout, type LatentKind, parseRange, sampleLatents } from './images.js';
 import { encodePNG } from './png.js';
@@ -218,7 +218,7 @@ async function generate(p: Parsed, io: CliIO): Promise<number> {
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const x = tensor(z.subarray(start * latentSize, (start + n) * latentSize), [n, ...inShape]);
-    samples.set(model.predict(x).data, start * sampleSize);
+    samples.set((model.predict(x) as Tensor).data, start * sampleSize);
     tick(start + n);
   }
   let range: { lo: number; hi: number };
@@ -260,7 +260,7 @@ async function bench(p: Parsed, io: CliIO): Promise<number> {
   await init();
   const file = modelArg(p, 'bench');
   const t0 = now();
-  const model: Sequential = await loadModel(file);
+  const model: Model = await loadModel(file);
   const loadMs = now() - t0;
   const inShape = model.inputShape!.slice(1) as number[];
   const latentSize = inShape.reduce((a, b) => a * b, 1);

@@ -1,17 +1,16 @@
 /**
- * From a normalized config and a weight source to a ready Sequential, in an order that fails
- * early and cheaply: unsupported content (all of it at once) → shapes and memory limits (before
- * anything is allocated) → weight names and shapes against the file (before anything is read) →
- * reading, with every value checked finite → layers get their weights before they are built, so
- * no random initial weights are ever made for a loaded model.
+ * From a model config and a weight source to a ready model, in an order that fails early and
+ * cheaply: unsupported content (all of it at once, from the core's config reader, which builds
+ * the layers without weights) → the weights' total size against maxWeightBytes → weight names and
+ * shapes against the file (before anything is read) → reading, with every value checked finite.
+ * No random initial weights are ever made for a loaded model.
  */
-import { MemoryLimitError, ShapeError, WeightsError } from '../errors.js';
-import { InputLayer } from '../layers/input_layer.js';
-import type { Layer, WeightSpec } from '../layers/layer.js';
-import { layerFromEntry } from '../layers/registry.js';
-import { Sequential } from '../model/sequential.js';
+import { MemoryLimitError, ModelFormatError, WeightsError } from '../errors.js';
+import type { Layer } from '../layers/layer.js';
+import { snakeCase } from '../layers/naming.js';
+import { type LayerOrigin, readModelConfig, warnMixed } from '../model/config.js';
+import { Model } from '../model/model.js';
 import { UnsupportedModelError } from './errors.js';
-import type { LeafSpec, NormalizedModel } from './keras_config.js';
 
 /** Limits on what a file may make us allocate. */
 export interface Limits {
@@ -23,9 +22,6 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxWeightBytes: 2 ** 30, maxFileBytes: 2 ** 31 };
 
-/** Largest number of values one sample may hold in any layer (the core's own bound). */
-const MAX_SAMPLE_VALUES = 2 ** 30;
-
 /** One stored weight array: its shape (known without reading) and how to read it. */
 export interface WeightRef {
   where: string;
@@ -33,13 +29,13 @@ export interface WeightRef {
   read: () => Float32Array;
 }
 
+/** A model read from a config, with no weights yet. */
 export interface Prepared {
-  norm: NormalizedModel;
+  model: Model;
+  /** Layers with weights, `getWeights()` order (nested models expanded, shared layers once). */
   layers: Layer[];
-  /** Weights each layer expects, Keras order. */
-  specs: WeightSpec[][];
-  index: Map<LeafSpec, number>;
-  batchInputShape: (number | null)[];
+  origins: Map<Layer, LayerOrigin>;
+  mixedPolicies: string[];
 }
 
 export function product(shape: readonly number[]): number {
@@ -55,103 +51,113 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** Builds unbuilt layers and walks their shapes; throws before anything large is allocated. */
-export function prepare(norm: NormalizedModel, what: string, limits: Limits): Prepared {
-  if (norm.problems.length) throw new UnsupportedModelError(what, norm.problems);
-  const bis = norm.input!.batchInputShape;
-  const dims = bis.slice(1);
-  if (dims.some((d) => !Number.isInteger(d) || (d as number) < 1 || (d as number) > MAX_SAMPLE_VALUES)) {
-    throw new UnsupportedModelError(what, [`input shape ${JSON.stringify(bis)} has a dimension that is not a positive integer`]);
-  }
-  const problems: string[] = [];
-  const layers: Layer[] = [];
-  for (const leaf of norm.leaves) {
-    try {
-      layers.push(layerFromEntry(leaf.entry));
-    } catch (e) {
-      problems.push(`layer '${leaf.name}': ${(e as Error).message}`);
-    }
-  }
-  if (problems.length) throw new UnsupportedModelError(what, problems);
-  let shape = dims as number[];
-  const specs: WeightSpec[][] = [];
+/** The weights a model needs, checked against maxWeightBytes (nothing allocated). */
+export function checkWeightBytes(model: Model, what: string, limits: Limits): Layer[] {
+  const layers = model.weightLayers();
   let total = 0;
-  if (product(shape) > MAX_SAMPLE_VALUES) throw new MemoryLimitError(`${what}: the input holds ${product(shape)} values per sample, more than upconv supports`);
   for (const layer of layers) {
-    let out: number[];
-    try {
-      out = layer.computeOutputShape(shape);
-    } catch (e) {
-      throw new ShapeError(`${what}: ${(e as Error).message}`);
+    total += 4 * layer.countParams();
+    if (total > limits.maxWeightBytes) {
+      throw new MemoryLimitError(`${what}: ${layer.label} brings the weights to ${formatBytes(total)}, more than maxWeightBytes (${formatBytes(limits.maxWeightBytes)}); pass a larger maxWeightBytes if the file is trusted`);
     }
-    if (out.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new ShapeError(`${what}: ${layer.label} turns (None, ${shape.join(', ')}) into (None, ${out.join(', ')})`);
-    }
-    if (product(out) > MAX_SAMPLE_VALUES) {
-      throw new MemoryLimitError(`${what}: ${layer.label} would output ${product(out)} values per sample, more than upconv supports (${MAX_SAMPLE_VALUES})`);
-    }
-    const s = layer.weightSpecs(shape);
-    for (const w of s) total += product(w.shape);
-    if (total * 4 > limits.maxWeightBytes) {
-      throw new MemoryLimitError(`${what}: ${layer.label} brings the weights to ${formatBytes(total * 4)}, more than maxWeightBytes (${formatBytes(limits.maxWeightBytes)}); pass a larger maxWeightBytes if the file is trusted`);
-    }
-    specs.push(s);
-    shape = out;
   }
-  const index = new Map<LeafSpec, number>();
-  norm.leaves.forEach((l, i) => index.set(l, i));
-  return { norm, layers, specs, index, batchInputShape: bis };
+  return layers;
+}
+
+/** Reads a config into a model without weights; throws UnsupportedModelError listing every problem. */
+export function prepare(config: unknown, kerasVersion: string | null | undefined, what: string, limits: Limits): Prepared {
+  const tooLarge = (layer: string, bytes: number) => new MemoryLimitError(`${what}: ${layer} brings the weights to ${formatBytes(bytes)}, more than maxWeightBytes (${formatBytes(limits.maxWeightBytes)}); pass a larger maxWeightBytes if the file is trusted`);
+  const { read, problems } = readModelConfig(config, { kerasVersion, maxWeightBytes: limits.maxWeightBytes, tooLarge });
+  if (!read) throw new UnsupportedModelError(what, problems);
+  if (!read.model.built) throw new UnsupportedModelError(what, ['the model has no input shape (no InputLayer, batch_input_shape or build_config)']);
+  const layers = checkWeightBytes(read.model, what, limits);
+  return { model: read.model, layers, origins: read.origins, mixedPolicies: read.mixedPolicies };
 }
 
 /** Checks every reference (count and shape) against what the layers expect; reads nothing. */
-export function checkRefs(p: Prepared, refs: WeightRef[][], what: string): void {
+export function checkRefs(layers: readonly Layer[], refs: ReadonlyMap<Layer, WeightRef[]>, what: string): void {
   const problems: string[] = [];
-  p.layers.forEach((layer, i) => {
-    const want = p.specs[i];
-    const got = refs[i] ?? [];
+  for (const layer of layers) {
+    const want = layer.specs;
+    const got = refs.get(layer) ?? [];
     if (got.length !== want.length) {
       problems.push(`${layer.label}: expects ${want.length} weight arrays (${want.map((s) => `${s.name} [${s.shape}]`).join(', ')}), the file has ${got.length}`);
-      return;
+      continue;
     }
     want.forEach((s, j) => {
       if (got[j].shape.length !== s.shape.length || got[j].shape.some((d, k) => d !== s.shape[k])) {
         problems.push(`${layer.label}: ${s.name} should be [${s.shape.join(', ')}] but ${got[j].where} is [${got[j].shape.join(', ')}]`);
       }
     });
-  });
+  }
   throwWeightProblems(what, problems);
 }
 
-/** Checks every reference, then reads and installs the weights and builds the model. */
-export function finish(p: Prepared, refs: WeightRef[][], what: string): Sequential {
-  checkRefs(p, refs, what);
-  p.layers.forEach((layer, i) => {
-    const values = refs[i].map((r, j) => {
-      const v = r.read();
-      if (v.length !== product(p.specs[i][j].shape)) throw new WeightsError(`${what}: ${r.where} holds ${v.length} values, expected ${product(p.specs[i][j].shape)}`);
-      for (let k = 0; k < v.length; k++) {
-        if (!Number.isFinite(v[k])) throw new WeightsError(`${what}: ${r.where} holds a non-finite value (${v[k]}) at index ${k}`);
-      }
-      return v;
-    });
-    layer.assignWeights(values); // kept by build(): the shapes match, so no initial weights are made
-  });
-  // names must be unique in one model; flattening nested models can repeat them
-  const seen = new Set<string>();
-  for (const layer of p.layers) {
-    let name = layer.name;
-    for (let k = 1; seen.has(name); k++) name = `${layer.name}_${k}`;
-    layer.name = name;
-    seen.add(name);
-  }
-  const model = new Sequential({ name: p.norm.name });
-  const inputName = p.norm.input?.name ?? `${p.layers[0]?.name ?? 'model'}_input`;
-  model.add(new InputLayer({ batchInputShape: p.batchInputShape, name: inputName }));
-  for (const layer of p.layers) model.add(layer);
-  return model;
+/** Checks every reference, reads them all (checking values), then sets the weights. */
+export function assignRefs(layers: readonly Layer[], refs: ReadonlyMap<Layer, WeightRef[]>, what: string): void {
+  checkRefs(layers, refs, what);
+  const values = layers.map((layer) => (refs.get(layer) ?? []).map((r, j) => {
+    const v = r.read();
+    const n = product(layer.specs[j].shape);
+    if (v.length !== n) throw new WeightsError(`${what}: ${r.where} holds ${v.length} values, expected ${n}`);
+    for (let k = 0; k < v.length; k++) {
+      if (!Number.isFinite(v[k])) throw new WeightsError(`${what}: ${r.where} holds a non-finite value (${v[k]}) at index ${k}`);
+    }
+    return v;
+  }));
+  layers.forEach((layer, i) => { if (layer.specs.length) layer.assignWeights(values[i]); });
+}
+
+/** Sets a prepared model's weights from references and returns the model. */
+export function finish(p: Prepared, refs: ReadonlyMap<Layer, WeightRef[]>, what: string): Model {
+  assignRefs(p.layers, refs, what);
+  warnMixed(p.mixedPolicies, what);
+  return p.model;
 }
 
 /** Throws a WeightsError listing `problems` when there are any. */
 export function throwWeightProblems(what: string, problems: string[]): void {
   if (problems.length) throw new WeightsError(`${what}: ${problems.length} weight problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`);
+}
+
+/** A model argument of loadWeights / saveModel. */
+export function asModel(model: unknown, where: string): Model {
+  if (!(model instanceof Model)) throw new ModelFormatError(`${where}: the first argument must be a model (Sequential or Model)`);
+  model.build(); // throws when the model has no input shape yet
+  return model;
+}
+
+/**
+ * Keras 3 saving_lib paths of every layer with weights: inside each model's `layers` container
+ * a layer is snake_case(class) then _1, _2 … per class in the container's order; a file's own
+ * paths (origins) win over computed ones.
+ */
+export function v3Paths(model: Model, origins?: ReadonlyMap<Layer, LayerOrigin>): Map<Layer, string[]> {
+  const out = new Map<Layer, string[]>();
+  const walk = (m: Model, prefix: string[]) => {
+    const used = new Map<string, number>();
+    for (const l of m.layers) {
+      const base = snakeCase(l.className.replace(/\W+/g, ''));
+      const n = used.get(base);
+      used.set(base, n === undefined ? 0 : n + 1);
+      const path = [...prefix, 'layers', n === undefined ? base : `${base}_${n + 1}`];
+      if (l instanceof Model) walk(l, path);
+      else if (!out.has(l)) out.set(l, origins?.get(l)?.v3Path ?? path);
+    }
+  };
+  walk(model, []);
+  return out;
+}
+
+/** Names of the models enclosing each layer (outermost first, the top model left out). */
+export function scopes(model: Model): Map<Layer, string[]> {
+  const out = new Map<Layer, string[]>();
+  const walk = (m: Model, scope: string[]) => {
+    for (const l of m.layers) {
+      if (l instanceof Model) walk(l, [...scope, l.name]);
+      else if (!out.has(l)) out.set(l, scope);
+    }
+  };
+  walk(model, []);
+  return out;
 }

@@ -22,13 +22,15 @@
  * and damaged files fail with CorruptFileError / UnknownFormatError / FileSourceError.
  */
 import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
-import { type Sequential, setWeightsLoader } from '../model/sequential.js';
-import { DEFAULT_LIMITS, finish, type Limits, prepare, throwWeightProblems } from './assemble.js';
+import type { Layer } from '../layers/layer.js';
+import { Model, setWeightsLoader } from '../model/model.js';
+import {
+  asModel, assignRefs, checkWeightBytes, DEFAULT_LIMITS, finish, type Limits, prepare, scopes, throwWeightProblems, v3Paths, type WeightRef,
+} from './assemble.js';
 import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
 import { findSuperblock, H5File } from './hdf5/file.js';
-import { normalizeModelConfig } from './keras_config.js';
-import { legacyRefs, legacyWeightsFor, stringAttr } from './keras_h5.js';
-import { isV3Weights, v3Refs, v3WeightsFor } from './keras_v3.js';
+import { legacyRefs, stringAttr } from './keras_h5.js';
+import { isV3Weights, v3Refs } from './keras_v3.js';
 import { kerasWeightsBound } from './limits.js';
 import { type BinarySource, openSource, type Opened, safeRelative, sourceOptions, toBytes } from './source.js';
 import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, readShards, type TfjsModelJSON } from './tfjs.js';
@@ -128,7 +130,7 @@ function wrap(e: unknown, name: string): Error {
 
 // ---- Keras .h5 ----------------------------------------------------------------------------
 
-function modelFromH5(file: H5File, what: string, limits: Limits): Sequential {
+function modelFromH5(file: H5File, what: string, limits: Limits): Model {
   const root = file.root;
   const cfgText = stringAttr(file, root, 'model_config');
   if (cfgText === undefined) {
@@ -139,35 +141,33 @@ function modelFromH5(file: H5File, what: string, limits: Limits): Sequential {
   }
   const config = parseJSON(new TextEncoder().encode(cfgText), `${what} (model_config)`);
   const version = stringAttr(file, root, 'keras_version') ?? null;
-  const norm = normalizeModelConfig(config, version);
-  const p = prepare(norm, what, limits);
+  const p = prepare(config, version, what, limits);
   const weights = file.get('model_weights');
   if (!weights || !weights.isGroup) throw new ModelFormatError(`${what}: the file has a model config but no model_weights group (saved without weights?)`);
-  return finish(p, legacyRefs(file, weights, 'model_weights/', p, what), what);
+  return finish(p, legacyRefs(file, weights, 'model_weights/', p.model, what), what);
 }
 
 // ---- Keras .keras (zip) -----------------------------------------------------------------------
 
-function modelFromKerasZip(zip: ZipArchive, what: string, limits: Limits): Sequential {
+function modelFromKerasZip(zip: ZipArchive, what: string, limits: Limits): Model {
   const config = parseJSON(zip.read('config.json', 64 * 2 ** 20), `${what} (config.json)`);
   let version: string | null | undefined;
   if (zip.has('metadata.json')) {
     const meta = parseJSON(zip.read('metadata.json', 2 ** 20), `${what} (metadata.json)`) as { keras_version?: unknown };
     if (typeof meta?.keras_version === 'string') version = meta.keras_version;
   }
-  const norm = normalizeModelConfig(config, version ?? '3');
-  const p = prepare(norm, what, limits);
+  const p = prepare(config, version ?? '3', what, limits);
   if (!zip.has('model.weights.h5')) {
     if (zip.has('model.weights.npz')) throw new ModelFormatError(`${what}: weights saved as model.weights.npz (weights_format="npz") are not supported; save with the default h5 weights`);
     throw new CorruptFileError(`${what}: the .keras archive has no model.weights.h5`);
   }
-  const file = openH5(zip.read('model.weights.h5', kerasWeightsBound(p, limits)), `${what}:model.weights.h5`);
-  return finish(p, v3Refs(file, p, what), what);
+  const file = openH5(zip.read('model.weights.h5', kerasWeightsBound(p.layers, limits)), `${what}:model.weights.h5`);
+  return finish(p, v3Refs(file, p.layers, v3Paths(p.model, p.origins), what), what);
 }
 
 // ---- dispatch -------------------------------------------------------------------------------
 
-async function modelFromOpened(src: Opened, limits: Limits): Promise<Sequential> {
+async function modelFromOpened(src: Opened, limits: Limits): Promise<Model> {
   const what = src.name;
   const kind = detectFormat(src.bytes);
   if (kind === 'hdf5') return modelFromH5(openH5(src.bytes, what), what, limits);
@@ -221,7 +221,7 @@ function isArtifacts(x: unknown): x is TfjsArtifacts {
   return !!x && typeof x === 'object' && 'modelJSON' in (x as object);
 }
 
-async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits: Limits): Promise<Sequential> {
+async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits: Limits): Promise<Model> {
   const what = options.name ?? 'model.json';
   const json: unknown = typeof a.modelJSON === 'string' ? parseJSON(new TextEncoder().encode(a.modelJSON), what)
     : a.modelJSON instanceof ArrayBuffer || ArrayBuffer.isView(a.modelJSON) || (typeof Blob !== 'undefined' && a.modelJSON instanceof Blob)
@@ -246,9 +246,10 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits
 
 /**
  * Loads a model saved by Keras (.h5, .keras) or TensorFlow.js (model.json + shards) and returns a
- * ready `Sequential` (its weights set, nothing left to build).
+ * ready model (its weights set, nothing left to build): a `Sequential` for a Sequential file, a
+ * functional `Model` otherwise.
  */
-export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   const limits = limitsOf(options);
   try {
     if (isArtifacts(source)) return await modelFromArtifacts(source, options, limits);
@@ -265,78 +266,64 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
  * Matching follows the format: Keras 2 by order of layers with weights, Keras 3 by layer order
  * and type, tf.js by name. The model keeps its old weights if anything does not fit.
  */
-export async function loadWeights(model: Sequential, source: ModelSource, options: LoadOptions = {}): Promise<void> {
+export async function loadWeights(model: Model, source: ModelSource, options: LoadOptions = {}): Promise<void> {
   const limits = limitsOf(options);
-  if (!model || typeof model.setWeights !== 'function' || !Array.isArray(model.layers)) {
-    throw new WeightsError('loadWeights: the first argument must be a Sequential model');
-  }
-  model.build(); // throws when the model has no input shape yet
+  const target = asModel(model, 'loadWeights');
   const what = options.name ?? (typeof source === 'string' ? source : 'weights');
-  const total = model.layers.reduce((n, l) => n + l.weightSpecs(l.inputShape!).reduce((m, s) => m + s.shape.reduce((a, b) => a * b, 1), 0), 0);
-  if (total * 4 > limits.maxWeightBytes) throw new WeightsError(`${what}: the model holds more weights than maxWeightBytes`);
+  const layers = checkWeightBytes(target, what, limits);
   try {
-    let values: Float32Array[];
     if (isArtifacts(source)) {
-      values = weightsByName(await modelFromArtifacts(source, options, limits), model, what);
-    } else {
-      const src = await openSource(source as BinarySource, sourceOptions({ ...options, maxFileBytes: limits.maxFileBytes }));
-      values = await weightsFromOpened(src, model, limits);
+      assignFrom(await modelFromArtifacts(source, options, limits), target, layers, what);
+      return;
     }
-    const specs = model.layers.flatMap((l) => l.weightSpecs(l.inputShape!));
-    model.setWeights(values.map((data, i) => ({ data, shape: specs[i]?.shape ?? [data.length] })));
+    const src = await openSource(source as BinarySource, sourceOptions({ ...options, maxFileBytes: limits.maxFileBytes }));
+    await weightsFromOpened(src, target, layers, limits);
   } catch (e) {
     throw wrap(e, what);
   }
 }
 
-async function weightsFromOpened(src: Opened, model: Sequential, limits: Limits): Promise<Float32Array[]> {
+async function weightsFromOpened(src: Opened, model: Model, layers: Layer[], limits: Limits): Promise<void> {
   const what = src.name;
   const kind = detectFormat(src.bytes);
-  const fromH5 = (file: H5File): Float32Array[] => {
-    const root = file.root;
-    if (isV3Weights(file)) return v3WeightsFor(file, model.layers, what);
+  const fromH5 = (file: H5File): void => {
+    if (isV3Weights(file)) return assignRefs(layers, v3Refs(file, layers, v3Paths(model), what), what);
     const mw = file.get('model_weights');
-    return legacyWeightsFor(file, mw ?? root, mw ? 'model_weights/' : '', model.layers, what);
+    return assignRefs(layers, legacyRefs(file, mw ?? file.root, mw ? 'model_weights/' : '', model, what), what);
   };
   if (kind === 'hdf5') return fromH5(openH5(src.bytes, what));
   if (kind === 'zip') {
     const zip = new ZipArchive(src.bytes, what);
-    if (zip.has('model.weights.h5')) return fromH5(openH5(zip.read('model.weights.h5', limits.maxFileBytes), `${what}:model.weights.h5`));
+    if (zip.has('model.weights.h5')) return fromH5(openH5(zip.read('model.weights.h5', kerasWeightsBound(layers, limits)), `${what}:model.weights.h5`));
   }
   // a tf.js model (or anything else that is a whole model): load it, then match layers by name
-  return weightsByName(await modelFromOpened(src, limits), model, what);
+  assignFrom(await modelFromOpened(src, limits), model, layers, what);
 }
 
 /**
- * A loaded model's weights for `model`, layer by layer: by layer name when every layer with
- * weights finds its namesake (as tf.js matches), else by order (as Keras 2 does); shapes checked.
+ * A loaded model's weights onto `layers` of a model: by layer name when every layer with weights
+ * finds its namesake (as tf.js matches), else by order (as Keras 2 does); shapes checked.
  */
-function weightsByName(loaded: Sequential, model: Sequential, what: string): Float32Array[] {
-  const mine = model.layers.filter((l) => l.weightSpecs(l.inputShape!).length);
-  const theirs = loaded.layers.filter((l) => l.weightSpecs(l.inputShape!).length);
+function assignFrom(loaded: Model, model: Model, layers: Layer[], what: string): void {
+  const mine = layers.filter((l) => l.specs.length);
+  const theirs = loaded.weightLayers().filter((l) => l.specs.length);
   const byName = new Map(theirs.map((l) => [l.name, l]));
   const named = mine.every((l) => byName.has(l.name));
   if (!named && mine.length !== theirs.length) {
-    throw new WeightsError(`${what}: the file has ${theirs.length} layers with weights (${theirs.map((l) => l.name).join(', ')}), the model ${mine.length} (${mine.map((l) => l.name).join(', ')}), and their names differ`);
+    throw new WeightsError(`${what}: the file has ${theirs.length} layers with weights (${theirs.map((l) => l.name).join(', ')}), the model ${model.label} ${mine.length} (${mine.map((l) => l.name).join(', ')}), and their names differ`);
   }
-  const problems: string[] = [];
-  const values: Float32Array[] = [];
+  const refs = new Map<Layer, WeightRef[]>();
   mine.forEach((layer, i) => {
     const src = named ? byName.get(layer.name)! : theirs[i];
-    const want = layer.weightSpecs(layer.inputShape!);
-    const have = src.weightSpecs(src.inputShape!);
-    if (want.length !== have.length || want.some((s, j) => s.shape.join() !== have[j].shape.join())) {
-      problems.push(`${layer.label} has weights ${want.map((s) => `[${s.shape}]`).join(' ')}, the file's ${src.label} ${have.map((s) => `[${s.shape}]`).join(' ')}`);
-      return;
-    }
-    values.push(...src.weights());
+    const arrays = src.weightArrays();
+    refs.set(layer, src.specs.map((s, j) => ({ where: `${src.label}/${s.name}`, shape: s.shape, read: () => arrays[j].slice() })));
   });
-  throwWeightProblems(what, problems);
-  return values;
+  assignRefs(mine, refs, what);
 }
 
 export { saveModel } from './save.js';
 export type { SaveDtype, SaveOptions } from './save.js';
 
-// `model.loadWeights(source)` on the core Sequential works once this entry is imported
+
+// `model.loadWeights(source)` on core models works once this entry is imported
 setWeightsLoader((model, source, options) => loadWeights(model, source as ModelSource, options as LoadOptions));

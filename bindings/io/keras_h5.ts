@@ -16,11 +16,11 @@
  * weights of all sublayers, then the non-trainable ones).
  */
 import { WeightsError } from '../errors.js';
-import type { Layer, WeightSpec } from '../layers/layer.js';
-import { type Prepared, throwWeightProblems, type WeightRef } from './assemble.js';
+import type { Layer } from '../layers/layer.js';
+import { Model } from '../model/model.js';
+import { throwWeightProblems, type WeightRef } from './assemble.js';
 import { CorruptFileError } from './errors.js';
 import type { H5File, H5Object } from './hdf5/file.js';
-import { leavesOf, type LeafSpec, type TreeNode } from './keras_config.js';
 
 /** A string-list attribute, joined from Keras's `name0`, `name1`, … chunks when it was split. */
 export function stringListAttr(file: H5File, obj: H5Object, name: string): string[] | undefined {
@@ -46,12 +46,10 @@ export function stringAttr(file: H5File, obj: H5Object, name: string): string | 
   return Array.isArray(v) ? (v.length === 1 ? String(v[0]) : undefined) : String(v);
 }
 
-/** What one layer of the model wants: its weight specs, with the leaf they belong to. */
+/** One weight a layer wants. */
 interface Wanted {
-  layer: number;
+  layer: Layer;
   spec: number;
-  leafName: string;
-  specName: string;
 }
 
 /** A reference to one dataset below `group`. */
@@ -78,61 +76,14 @@ function savedLayers(file: H5File, group: H5Object, what: string): { name: strin
   return out;
 }
 
-/**
- * Weight references for a model loaded from a config (top-level `units` = the model's layers,
- * nested models included as one unit).
- */
-export function legacyRefs(file: H5File, group: H5Object, prefix: string, p: Prepared, what: string): WeightRef[][] {
-  const refs: WeightRef[][] = p.layers.map(() => []);
-  const wantedOf = (leaf: LeafSpec): Wanted[] => {
-    const i = p.index.get(leaf)!;
-    return p.specs[i].map((s, j) => ({ layer: i, spec: j, leafName: leaf.name, specName: s.name }));
-  };
-  const units = p.norm.root.children.filter((u) => leavesOf(u).some((l) => p.specs[p.index.get(l)!].length));
-  const saved = savedLayers(file, group, what);
-  if (saved.length !== units.length) {
-    throw new WeightsError(`${what}: the file has weights for ${saved.length} layers (${saved.map((s) => s.name).join(', ')}) but the model has ${units.length} layers with weights (${units.map(unitName).join(', ')})`);
-  }
-  const problems: string[] = [];
-  units.forEach((unit, k) => {
-    const s = saved[k];
-    let wanted: Wanted[];
-    let order: number[] | null = null;
-    if (unit.kind === 'leaf') {
-      wanted = wantedOf(unit.leaf);
-      order = wanted.map((_, j) => j);
-    } else {
-      wanted = leavesOf(unit).flatMap(wantedOf);
-      order = matchByName(s.weights, wanted);
-      if (!order) {
-        wanted = legacyOrder(unit, p, wantedOf);
-        order = wanted.map((_, j) => j);
-      }
-    }
-    if (s.weights.length !== wanted.length) {
-      problems.push(`layer '${unitName(unit)}' expects ${wanted.length} weights, saved layer '${s.name}' has ${s.weights.length} (${s.weights.join(', ')})`);
-      return;
-    }
-    wanted.forEach((w, j) => {
-      const r = ref(file, s.group, s.weights[order![j]], `saved layer '${s.name}'`, `${prefix}${s.name}/${s.weights[order![j]]}`);
-      if (typeof r === 'string') problems.push(r);
-      else refs[w.layer][w.spec] = r;
-    });
-  });
-  throwWeightProblems(what, problems);
-  return refs;
-}
-
-function unitName(u: TreeNode): string {
-  return u.kind === 'leaf' ? u.leaf.name : u.name;
-}
+const wantedOf = (l: Layer): Wanted[] => l.specs.map((_, spec) => ({ layer: l, spec }));
 
 /** For each wanted weight, the index of the saved name ".../<layer>/<weight>[:0]", or null if not unique. */
 function matchByName(names: string[], wanted: Wanted[]): number[] | null {
   const used = new Set<number>();
   const out: number[] = [];
   for (const w of wanted) {
-    const key = `${w.leafName}/${w.specName}`;
+    const key = `${w.layer.name}/${w.layer.specs[w.spec].name}`;
     const hits = names.map((n, i) => [stripIndex(n), i] as const).filter(([n]) => n === key || n.endsWith(`/${key}`));
     if (hits.length !== 1 || used.has(hits[0][1])) return null;
     used.add(hits[0][1]);
@@ -142,46 +93,72 @@ function matchByName(names: string[], wanted: Wanted[]): number[] | null {
 }
 
 /** tf.keras / Keras 2 order of a nested model's weights: all trainable, then all non-trainable. */
-function legacyOrder(node: TreeNode, p: Prepared, wantedOf: (l: LeafSpec) => Wanted[]): Wanted[] {
-  const isTrainable = (w: Wanted) => p.specs[w.layer][w.spec].trainable;
-  const trainable = (n: TreeNode): Wanted[] => {
-    if (n.kind === 'leaf') return n.leaf.trainable ? wantedOf(n.leaf).filter(isTrainable) : [];
-    return n.trainable ? n.children.flatMap(trainable) : [];
+function legacyOrder(unit: Layer): Wanted[] {
+  const seen = new Set<Layer>();
+  const isTrainable = (w: Wanted) => w.layer.specs[w.spec].trainable;
+  const trainable = (l: Layer): Wanted[] => {
+    if (l instanceof Model) return l.trainable ? l.layers.flatMap(trainable) : [];
+    return l.trainable ? wantedOf(l).filter(isTrainable) : [];
   };
-  const all = (n: TreeNode): Wanted[] => [...trainable(n), ...nonTrainable(n)];
-  const nonTrainable = (n: TreeNode): Wanted[] => {
-    if (n.kind === 'leaf') return n.leaf.trainable ? wantedOf(n.leaf).filter((w) => !isTrainable(w)) : wantedOf(n.leaf);
-    return n.trainable ? n.children.flatMap(nonTrainable) : n.children.flatMap(all);
+  const nonTrainable = (l: Layer): Wanted[] => {
+    if (l instanceof Model) return l.trainable ? l.layers.flatMap(nonTrainable) : l.layers.flatMap(all);
+    return l.trainable ? wantedOf(l).filter((w) => !isTrainable(w)) : wantedOf(l);
   };
-  return all(node);
+  const all = (l: Layer): Wanted[] => [...trainable(l), ...nonTrainable(l)];
+  const taken = new Map<Layer, Set<number>>();
+  return all(unit).filter((w) => {
+    const specs = taken.get(w.layer) ?? new Set<number>();
+    taken.set(w.layer, specs);
+    if (specs.has(w.spec)) return false; // a layer shared by two nested models has one set of weights
+    specs.add(w.spec);
+    return true;
+  });
 }
 
 /**
- * Weight values for a model built in code, from a legacy weights group (Keras's order-based
- * load_weights): returns them in `model.getWeights()` order.
+ * Weight references from a legacy weights group (Keras's load_weights_from_hdf5_group): the
+ * model's top-level layers that have weights, in order, against the saved layers whose
+ * weight_names are not empty, in order. A nested model is one saved layer: its weights are
+ * matched by name, else in the order Keras wrote them (trainable first).
  */
-export function legacyWeightsFor(file: H5File, group: H5Object, prefix: string, layers: readonly Layer[], what: string): Float32Array[] {
-  const withWeights = layers.filter((l) => l.weightSpecs(l.inputShape!).length);
+export function legacyRefs(file: H5File, group: H5Object, prefix: string, model: Model, what: string): Map<Layer, WeightRef[]> {
+  const units = model.layers.filter((l) => l.countParams() > 0);
   const saved = savedLayers(file, group, what);
-  if (saved.length !== withWeights.length) {
-    throw new WeightsError(`${what}: the file has weights for ${saved.length} layers (${saved.map((s) => s.name).join(', ')}) but the model has ${withWeights.length} layers with weights (${withWeights.map((l) => l.name).join(', ')})`);
+  if (saved.length !== units.length) {
+    throw new WeightsError(`${what}: the file has weights for ${saved.length} layers (${saved.map((s) => s.name).join(', ')}) but the model has ${units.length} layers with weights (${units.map((u) => u.name).join(', ')})`);
   }
+  const refs = new Map<Layer, WeightRef[]>();
   const problems: string[] = [];
-  const refs: WeightRef[] = [];
-  withWeights.forEach((layer, k) => {
-    const specs: WeightSpec[] = layer.weightSpecs(layer.inputShape!);
+  units.forEach((unit, k) => {
     const s = saved[k];
-    if (s.weights.length !== specs.length) {
-      problems.push(`${layer.label} expects ${specs.length} weights, saved layer '${s.name}' has ${s.weights.length}`);
+    let wanted: Wanted[];
+    let order: number[] | null;
+    if (!(unit instanceof Model)) {
+      wanted = wantedOf(unit);
+      order = wanted.map((_, j) => j);
+    } else {
+      wanted = unit.weightLayers().flatMap(wantedOf);
+      order = matchByName(s.weights, wanted);
+      if (!order) {
+        wanted = legacyOrder(unit);
+        order = wanted.map((_, j) => j);
+      }
+    }
+    if (s.weights.length !== wanted.length) {
+      problems.push(`layer '${unit.name}' expects ${wanted.length} weights, saved layer '${s.name}' has ${s.weights.length} (${s.weights.join(', ')})`);
       return;
     }
-    specs.forEach((spec, j) => {
-      const r = ref(file, s.group, s.weights[j], `saved layer '${s.name}'`, `${prefix}${s.name}/${s.weights[j]}`);
-      if (typeof r === 'string') problems.push(r);
-      else if (r.shape.join() !== spec.shape.join()) problems.push(`${layer.label}: ${spec.name} should be [${spec.shape.join(', ')}] but ${r.where} is [${r.shape.join(', ')}]`);
-      else refs.push(r);
+    wanted.forEach((w, j) => {
+      const r = ref(file, s.group, s.weights[order![j]], `saved layer '${s.name}'`, `${prefix}${s.name}/${s.weights[order![j]]}`);
+      if (typeof r === 'string') {
+        problems.push(r);
+        return;
+      }
+      const list = refs.get(w.layer) ?? new Array<WeightRef>(w.layer.specs.length);
+      list[w.spec] = r;
+      refs.set(w.layer, list);
     });
   });
   throwWeightProblems(what, problems);
-  return refs.map((r) => r.read());
+  return refs;
 }

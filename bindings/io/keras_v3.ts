@@ -12,8 +12,7 @@
  * itself still accepts; both are read here, and matched by layer order and type.
  */
 import type { Layer } from '../layers/layer.js';
-import { snakeCase } from '../layers/naming.js';
-import { type Prepared, throwWeightProblems, type WeightRef } from './assemble.js';
+import { throwWeightProblems, type WeightRef } from './assemble.js';
 import type { H5File, H5Object } from './hdf5/file.js';
 
 const LEGACY_CONTAINER = '_layer_checkpoint_dependencies';
@@ -65,47 +64,17 @@ function layerRefs(file: H5File, path: string[], count: number, label: string, p
   return refs;
 }
 
-/** Weight references for a model loaded from a config. */
-export function v3Refs(file: H5File, p: Prepared, what: string): WeightRef[][] {
+/** Weight references for every layer with weights, at its saving_lib path. */
+export function v3Refs(file: H5File, layers: readonly Layer[], paths: ReadonlyMap<Layer, string[]>, what: string): Map<Layer, WeightRef[]> {
   const problems: string[] = [];
-  const refs = p.norm.leaves.map((leaf, i) => {
-    const count = p.specs[i].length;
-    if (!count) return [];
-    return layerRefs(file, leaf.v3Path, count, `layer '${leaf.name}' (${leaf.fileClass})`, problems);
-  });
+  const refs = new Map<Layer, WeightRef[]>();
+  for (const layer of layers) {
+    const count = layer.specs.length;
+    if (!count) continue;
+    refs.set(layer, layerRefs(file, paths.get(layer)!, count, layer.label, problems));
+  }
   throwWeightProblems(what, problems);
   return refs;
-}
-
-/** saving_lib paths of a flat model's layers (model built in code). */
-export function v3PathsOf(layers: readonly Layer[]): string[][] {
-  const used = new Map<string, number>();
-  return layers.map((l) => {
-    const base = snakeCase(l.className);
-    const n = used.get(base);
-    used.set(base, n === undefined ? 0 : n + 1);
-    return ['layers', n === undefined ? base : `${base}_${n + 1}`];
-  });
-}
-
-/** Weight values for a model built in code, in `getWeights()` order. */
-export function v3WeightsFor(file: H5File, layers: readonly Layer[], what: string): Float32Array[] {
-  const problems: string[] = [];
-  const paths = v3PathsOf(layers);
-  const refs: WeightRef[] = [];
-  layers.forEach((layer, i) => {
-    const specs = layer.weightSpecs(layer.inputShape!);
-    if (!specs.length) return;
-    const r = layerRefs(file, paths[i], specs.length, layer.label, problems);
-    r.forEach((ref, j) => {
-      if (ref.shape.join() !== specs[j].shape.join()) {
-        problems.push(`${layer.label}: ${specs[j].name} should be [${specs[j].shape.join(', ')}] but ${ref.where} is [${ref.shape.join(', ')}]`);
-      }
-    });
-    refs.push(...r);
-  });
-  throwWeightProblems(what, problems);
-  return refs.map((r) => r.read());
 }
 
 /** Whether an HDF5 file looks like a saving_lib weights file. */

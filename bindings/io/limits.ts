@@ -3,7 +3,8 @@
  * counts, and how large a `.keras` weights file may be for the model its config describes.
  */
 import { ConfigError } from '../errors.js';
-import { type Limits, type Prepared, product } from './assemble.js';
+import type { Layer } from '../layers/layer.js';
+import { type Limits, product } from './assemble.js';
 
 /**
  * Default `timeoutMs`: the longest an HTTP request may go without progress (no response
@@ -27,13 +28,13 @@ export function timeoutOf(value: unknown, where: string): number {
 }
 
 /**
- * Bytes the `model.weights.h5` of a `.keras` may hold for a model of this config: 64 bytes per
- * weight value (float64 values with up to 7 optimizer slots of the same size) plus 16 MiB of
- * HDF5 structure, and never more than maxFileBytes. A small config cannot make a large archive
- * entry be inflated.
+ * Bytes the `model.weights.h5` of a `.keras` may hold for a model whose layers with weights are
+ * `layers`: 64 bytes per weight value (float64 values with up to 7 optimizer slots of the same
+ * size) plus 16 MiB of HDF5 structure, and never more than maxFileBytes. A small config cannot
+ * make a large archive entry be inflated.
  */
-export function kerasWeightsBound(p: Prepared, limits: Limits): number {
+export function kerasWeightsBound(layers: readonly Layer[], limits: Limits): number {
   let values = 0;
-  for (const specs of p.specs) for (const s of specs) values += product(s.shape);
+  for (const layer of layers) for (const s of layer.specs) values += product(s.shape);
   return Math.min(limits.maxFileBytes, 64 * values + 16 * 2 ** 20);
 }

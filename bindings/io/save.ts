@@ -4,7 +4,8 @@
  */
 import { checkKeys } from '../args.js';
 import { ConfigError, ModelFormatError, WeightsError } from '../errors.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
+import { asModel, scopes } from './assemble.js';
 import { floatToHalf, quantizeAffine } from './quantize.js';
 import { safeRelative } from './source.js';
 import type { ModelArtifacts, TfjsWeightEntry } from './tfjs.js';
@@ -36,27 +37,26 @@ const DTYPES: readonly SaveDtype[] = ['float32', 'float16', 'uint8', 'uint16'];
  * Weights are named `<layer>/<weight>`, in get_weights() order, little-endian float32 unless
  * `options.dtype` quantizes them.
  */
-export function saveModel(model: Sequential, options: SaveOptions = {}): ModelArtifacts {
-  if (!model || typeof model.toJSON !== 'function' || !Array.isArray(model.layers)) throw new ModelFormatError('saveModel: the argument must be a Sequential model');
+export function saveModel(model: Model, options: SaveOptions = {}): ModelArtifacts {
+  const m = asModel(model, 'saveModel');
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(`saveModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkKeys(options, KEYS, 'saveModel');
   const dtype = options.dtype ?? 'float32';
   if (!DTYPES.includes(dtype)) throw new ConfigError(`saveModel: unknown dtype ${JSON.stringify(dtype)} (expected ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
   const weightsFile = options.weightsFile ?? 'group1-shard1of1.bin';
   safeRelative(weightsFile, 'saveModel');
-  model.build();
-  const { keras_version: kerasVersion, backend, ...modelConfig } = model.toJSON() as Record<string, unknown>;
+  const { keras_version: kerasVersion, backend, ...modelConfig } = m.toJSON() as Record<string, unknown>;
+  const scopeOf = scopes(m);
   const names = new Set<string>();
   const entries: TfjsWeightEntry[] = [];
   const parts: Uint8Array[] = [];
-  for (const layer of model.layers) {
-    if (names.has(layer.name)) throw new ModelFormatError(`saveModel: two layers are named '${layer.name}'; tf.js matches weights by name`);
-    names.add(layer.name);
-    const specs = layer.weightSpecs(layer.inputShape!);
-    const values = layer.weights();
-    specs.forEach((s, i) => {
-      const name = `${layer.name}/${s.name}`;
-      const { entry, bytes } = encode(name, [...s.shape], values[i], dtype);
+  for (const layer of m.weightLayers()) {
+    const prefix = [...(scopeOf.get(layer) ?? []), layer.name].join('/');
+    if (names.has(prefix)) throw new ModelFormatError(`saveModel: two layers are named '${prefix}'; tf.js matches weights by name`);
+    names.add(prefix);
+    const values = layer.weightArrays();
+    layer.specs.forEach((s, i) => {
+      const { entry, bytes } = encode(`${prefix}/${s.name}`, [...s.shape], values[i], dtype);
       entries.push(entry);
       parts.push(bytes);
     });

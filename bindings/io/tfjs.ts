@@ -12,10 +12,10 @@
  * uses, and a manifest that lists a shard twice is refused.
  */
 import { ModelFormatError } from '../errors.js';
-import type { Sequential } from '../model/sequential.js';
-import { checkRefs, finish, formatBytes, type Limits, prepare, product, throwWeightProblems, type WeightRef } from './assemble.js';
+import type { Layer } from '../layers/layer.js';
+import type { Model } from '../model/model.js';
+import { checkRefs, finish, formatBytes, type Limits, prepare, product, scopes, throwWeightProblems, type WeightRef } from './assemble.js';
 import { CorruptFileError } from './errors.js';
-import { normalizeModelConfig } from './keras_config.js';
 import { halfToFloat } from './half.js';
 
 export interface TfjsWeightEntry {
@@ -219,7 +219,7 @@ function decode(e: ManifestEntry, data: Uint8Array): Float32Array {
 }
 
 /** Loads a tf.js Layers model from its parsed model.json and a way to read its shards. */
-export async function loadTfjs(json: unknown, readGroup: GroupReader, what: string, limits: Limits): Promise<Sequential> {
+export async function loadTfjs(json: unknown, readGroup: GroupReader, what: string, limits: Limits): Promise<Model> {
   if (!isTfjsModelJSON(json)) throw new ModelFormatError(`${what}: not a TensorFlow.js Layers model.json (no modelTopology / weightsManifest)`);
   if (json.format !== undefined && json.format !== 'layers-model') {
     throw new ModelFormatError(`${what}: a TensorFlow.js '${String(json.format)}' is not supported (only 'layers-model'; graph models cannot be imported)`);
@@ -229,30 +229,31 @@ export async function loadTfjs(json: unknown, readGroup: GroupReader, what: stri
   const topo = json.modelTopology;
   // tf.js itself follows Keras 2 (e.g. hard_sigmoid); "tfjs-layers x.y" is no Keras version
   const v = typeof topo.keras_version === 'string' && /^\d+\./.test(topo.keras_version) ? topo.keras_version : '2';
-  const norm = normalizeModelConfig(json, ownFile ? null : v);
-  const p = prepare(norm, what, limits);
+  const p = prepare(json, ownFile ? null : v, what, limits);
   const { entries, groupBytes, groups } = parseManifest(json.weightsManifest, what, limits);
   const byName = new Map<string, ManifestEntry[]>();
   for (const e of entries) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
   const problems: string[] = [];
-  const chosen: ManifestEntry[][] = p.norm.leaves.map((leaf, i) => p.specs[i].map((spec) => {
-    const full = [...leaf.scope, leaf.name, spec.name].join('/');
-    const short = `${leaf.name}/${spec.name}`;
+  const scopeOf = scopes(p.model);
+  const chosen: ManifestEntry[][] = p.layers.map((layer) => layer.specs.map((spec) => {
+    const full = [...(scopeOf.get(layer) ?? []), layer.name, spec.name].join('/');
+    const short = `${layer.name}/${spec.name}`;
     let hits = byName.get(full) ?? byName.get(short) ?? [];
     if (!hits.length) hits = entries.filter((e) => e.name.endsWith(`/${short}`));
     if (hits.length !== 1) {
-      problems.push(hits.length ? `weight '${short}' matches ${hits.length} manifest entries (${hits.map((h) => h.name).join(', ')})` : `weight '${short}' of layer '${leaf.name}' is not in the weightsManifest`);
+      problems.push(hits.length ? `weight '${short}' matches ${hits.length} manifest entries (${hits.map((h) => h.name).join(', ')})` : `weight '${short}' of layer '${layer.name}' is not in the weightsManifest`);
     }
     return hits[0];
   }));
   throwWeightProblems(what, problems);
   const data = new Map<number, Uint8Array>();
-  const refs: WeightRef[][] = chosen.map((list) => list.map((e) => ({
+  const refs = new Map<Layer, WeightRef[]>();
+  p.layers.forEach((layer, i) => refs.set(layer, chosen[i].map((e) => ({
     where: `weight '${e.name}'`,
     shape: e.shape,
     read: () => decode(e, data.get(e.group)!),
-  })));
-  checkRefs(p, refs, what);
+  }))));
+  checkRefs(p.layers, refs, what);
   // each group is read up to the end of the last weight the model uses, and no further
   const needed = new Map<number, number>();
   for (const e of chosen.flat()) needed.set(e.group, Math.max(needed.get(e.group) ?? 0, e.offset + e.byteLength));

@@ -1,41 +1,29 @@
-import { activationPass, type ActivationSpec, epilogueAct, resolveActivation } from '../activations.js';
-import { checkKeys } from '../args.js';
-import { Act } from '../backend/kernels.js';
-import { sizeOf } from '../tensor.js';
-import { COMMON_OPTIONS, type Epilogue, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
+import { type ActivationName, type ActivationSpec, resolveActivation } from '../activations.js';
+import { checkKeys, optionsOf } from '../args.js';
+import { ActivationOp } from '../ops/activation.js';
+import type { Op } from '../ops/op.js';
+import type { Shape } from '../shape_rules.js';
+import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 
-/** Keras Activation: applies a named activation elementwise, in place. */
+/** Keras Activation: applies a named activation elementwise (softmax over the last axis). */
 export class Activation extends Layer {
+  /** @internal */
   readonly activation: ActivationSpec;
 
-  constructor(activation: string, options: LayerOptions = {}) {
-    super('Activation', options);
-    checkKeys(options, COMMON_OPTIONS, this.label);
+  constructor(activation: ActivationName, options?: LayerOptions) {
+    const o = optionsOf<LayerOptions>(options, 'Activation');
+    super('Activation', o);
+    checkKeys(o, COMMON_OPTIONS, this.label);
     this.activation = resolveActivation(activation, this.label);
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
 
-  get inPlace(): boolean {
-    return true;
-  }
-
-  epilogueOffer(): Epilogue | null {
-    const { act, alpha, softmax } = this.activation;
-    return !softmax && act !== Act.Linear && act === epilogueAct(this.activation) ? { act, alpha } : null;
-  }
-
-  plan(ctx: StepContext): Step[] {
-    const count = ctx.batch * sizeOf(this.inputShape!);
-    const { act, alpha } = this.activation;
-    const k = ctx.kernels;
-    // linear, relu and leaky relu have no separate pass elsewhere; here they need one
-    if (!this.activation.softmax && act === epilogueAct(this.activation)) {
-      return act === Act.Linear ? [] : [() => k.activation(ctx.input, ctx.output, count, act, alpha)];
-    }
-    return activationPass(k, ctx.output, count, this.inputShape![this.inputShape!.length - 1], this.activation);
+  /** @internal */
+  operator(inputs: readonly number[][]): Op {
+    return new ActivationOp(this.name, this.activation, inputs[0]);
   }
 
   getConfig(): Record<string, unknown> {

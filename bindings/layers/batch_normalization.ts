@@ -1,8 +1,10 @@
-import { Act } from '../backend/kernels.js';
-import { bool, checkKeys, finite } from '../args.js';
+import { bool, checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { sizeOf } from '../tensor.js';
-import { COMMON_OPTIONS, Layer, type LayerOptions, type Step, type StepContext, type WeightSpec } from './layer.js';
+import type { CallArgs } from './node.js';
+import type { Op } from '../ops/op.js';
+import { BatchNormInferenceOp } from '../ops/scale_shift.js';
+import { type Shape, shapeString } from '../shape_rules.js';
+import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   axis?: number | readonly number[];
@@ -13,9 +15,8 @@ export interface BatchNormalizationOptions extends LayerOptions {
 }
 
 /**
- * Keras BatchNormalization in inference form over the channel (last) axis:
- * y = (x - moving_mean) / sqrt(moving_variance + epsilon) · gamma + beta,
- * folded once at setWeights into y = x · s + t.
+ * Keras BatchNormalization over the channel (last) axis. At inference:
+ * y = (x - moving_mean) / sqrt(moving_variance + epsilon) · gamma + beta.
  */
 export class BatchNormalization extends Layer {
   readonly axis: number;
@@ -24,22 +25,23 @@ export class BatchNormalization extends Layer {
   readonly center: boolean;
   readonly scale: boolean;
 
-  constructor(options: BatchNormalizationOptions = {}) {
-    super('BatchNormalization', options);
-    checkKeys(options, [...COMMON_OPTIONS, 'axis', 'momentum', 'epsilon', 'center', 'scale'], this.label);
-    const axis = Array.isArray(options.axis) ? options.axis : [options.axis ?? -1];
-    if (axis.length !== 1 || !Number.isInteger(axis[0])) {
-      throw new ConfigError(`${this.label}: axis must be one integer (the channel axis), got ${JSON.stringify(options.axis)}`);
+  constructor(options?: BatchNormalizationOptions) {
+    const o = optionsOf<BatchNormalizationOptions>(options, 'BatchNormalization');
+    super('BatchNormalization', o);
+    checkKeys(o, [...COMMON_OPTIONS, 'axis', 'momentum', 'epsilon', 'center', 'scale'], this.label);
+    const axis = Array.isArray(o.axis) ? o.axis : [o.axis ?? -1];
+    if (axis.length !== 1 || !Number.isSafeInteger(axis[0]) || Math.abs(axis[0]) > 8) {
+      throw new ConfigError(`${this.label}: axis must be one integer (the channel axis), got ${JSON.stringify(o.axis)}`);
     }
     this.axis = axis[0];
-    this.momentum = finite(options.momentum ?? 0.99, 'momentum', this.label);
-    this.epsilon = finite(options.epsilon ?? 1e-3, 'epsilon', this.label);
+    this.momentum = finite(o.momentum ?? 0.99, 'momentum', this.label);
+    this.epsilon = finite(o.epsilon ?? 1e-3, 'epsilon', this.label);
     if (this.epsilon < 0) throw new ConfigError(`${this.label}: epsilon must be ≥ 0, got ${this.epsilon}`);
-    this.center = options.center === undefined ? true : bool(options.center, 'center', this.label);
-    this.scale = options.scale === undefined ? true : bool(options.scale, 'scale', this.label);
+    this.center = o.center === undefined ? true : bool(o.center, 'center', this.label);
+    this.scale = o.scale === undefined ? true : bool(o.scale, 'scale', this.label);
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  computeOutputShape(inputShape: Shape): Shape {
     const rank = inputShape.length + 1;
     if (this.axis !== -1 && this.axis !== rank - 1) {
       throw new ShapeError(`${this.label}: only the last (channel) axis is supported; axis ${this.axis} on an input of rank ${rank}`);
@@ -47,12 +49,11 @@ export class BatchNormalization extends Layer {
     return [...inputShape];
   }
 
-  private get channels(): number {
-    return this.inputShape![this.inputShape!.length - 1];
-  }
-
-  weightSpecs(inputShape: readonly number[]): WeightSpec[] {
-    const c = [inputShape[inputShape.length - 1]];
+  /** @internal */
+  weightSpecs(inputs: readonly Shape[]): WeightSpec[] {
+    const last = inputs[0][inputs[0].length - 1];
+    if (last === null || last === undefined) throw new ShapeError(`${this.label}: the channel dimension of its input must be known, got ${shapeString(inputs[0])}`);
+    const c = [last];
     const specs: WeightSpec[] = [];
     if (this.scale) specs.push({ name: 'gamma', shape: c, trainable: true, init: 'ones' });
     if (this.center) specs.push({ name: 'beta', shape: c, trainable: true, init: 'zeros' });
@@ -61,41 +62,12 @@ export class BatchNormalization extends Layer {
     return specs;
   }
 
-  get inPlace(): boolean {
-    return true;
-  }
-
-  staticFloats(): number {
-    return 2 * this.channels;
-  }
-
-  writeStatic(f32: Float32Array, _u32: Uint32Array, ptr: number): void {
-    const C = this.channels;
-    const w = [...this.weightValues];
-    const gamma = this.scale ? w.shift()! : null;
-    const beta = this.center ? w.shift()! : null;
-    const [mean, variance] = w;
-    const base = ptr >>> 2;
-    for (let c = 0; c < C; c++) {
-      const s = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + this.epsilon);
-      f32[base + c] = s;
-      f32[base + C + c] = (beta ? beta[c] : 0) - mean[c] * s;
-    }
-  }
-
-  get acceptsEpilogue(): boolean {
-    return true;
-  }
-
-  plan(ctx: StepContext): Step[] {
-    const C = this.channels;
-    const rows = ctx.batch * sizeOf(this.inputShape!) / C;
-    const scale = ctx.statics;
-    const shift = ctx.statics + 4 * C;
-    const k = ctx.kernels;
-    const act = ctx.epilogue?.act ?? Act.Linear;
-    const alpha = ctx.epilogue?.alpha ?? 0;
-    return [() => k.scaleShift(ctx.input, ctx.output, rows, C, scale, shift, act, alpha)];
+  /** @internal */
+  operator(inputs: readonly number[][], _output: readonly number[], _call: CallArgs): Op {
+    const x = inputs[0];
+    let count = 1;
+    for (const d of x) count *= d;
+    return new BatchNormInferenceOp(this.name, { count, channels: x[x.length - 1], epsilon: this.epsilon, center: this.center, scale: this.scale });
   }
 
   getConfig(): Record<string, unknown> {

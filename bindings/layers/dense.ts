@@ -1,92 +1,66 @@
-import { activationPass, type ActivationSpec, epilogueAct, resolveActivation } from '../activations.js';
-import { bool, checkKeys, positiveInt } from '../args.js';
+import type { ActivationSpec } from '../activations.js';
+import { bool, checkKeys, optionsOf, positiveInt } from '../args.js';
 import { ShapeError } from '../errors.js';
-import { sizeOf } from '../tensor.js';
-import { gemmStep, packedSize, packWeights } from './gemm_pack.js';
-import { COMMON_OPTIONS, Layer, type LayerOptions, type Step, type StepContext, type WeightSpec } from './layer.js';
+import { DenseOp } from '../ops/dense.js';
+import type { Op } from '../ops/op.js';
+import { type Shape, shapeString } from '../shape_rules.js';
+import { type ActivationArg, activationConfig, type ResolvedActivation, resolveActivationArg, withActivationLayer } from './activation_arg.js';
+import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
 
 export interface DenseOptions extends LayerOptions {
-  activation?: string | null;
+  /** An activation name, or a weightless activation layer (LeakyReLU, ReLU, ELU, Softmax). */
+  activation?: ActivationArg;
   useBias?: boolean;
+  /** Keras's own kwarg name, accepted for symmetry with the positional form. */
+  units?: number;
 }
 
-/** Keras Dense: y = act(x @ kernel + bias) on the last axis; kernel (in, units). */
+/** Keras Dense: y = act(x @ kernel + bias) on the last axis (any input rank); kernel (in, units). */
 export class Dense extends Layer {
   readonly units: number;
+  /** @internal */
   readonly activation: ActivationSpec;
+  private readonly act: ResolvedActivation;
   readonly useBias: boolean;
 
-  constructor(units: number, options: DenseOptions = {}) {
-    super('Dense', options);
-    checkKeys(options, [...COMMON_OPTIONS, 'activation', 'useBias'], this.label);
-    this.units = positiveInt(units, 'units', this.label);
-    this.activation = resolveActivation(options.activation, this.label);
-    this.useBias = options.useBias === undefined ? true : bool(options.useBias, 'useBias', this.label);
+  constructor(units: number, options?: DenseOptions) {
+    const o = optionsOf<DenseOptions>(options, 'Dense');
+    super('Dense', o);
+    checkKeys(o, [...COMMON_OPTIONS, 'activation', 'useBias', 'units'], this.label);
+    this.units = positiveInt(units ?? o.units, 'units', this.label);
+    this.act = resolveActivationArg(o.activation, this.label);
+    this.activation = this.act.spec;
+    this.useBias = o.useBias === undefined ? true : bool(o.useBias, 'useBias', this.label);
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length < 1) throw new ShapeError(`${this.label}: expects an input of rank ≥ 2 (batch, ..., features)`);
+  computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length < 1) throw new ShapeError(`${this.label}: expects an input of rank ≥ 2 (batch, ..., features), got ${shapeString(inputShape)}`);
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  weightSpecs(inputShape: readonly number[]): WeightSpec[] {
-    const k = inputShape[inputShape.length - 1];
+  /** @internal */
+  weightSpecs(inputs: readonly Shape[]): WeightSpec[] {
+    const k = inputs[0][inputs[0].length - 1];
+    if (k === null) throw new ShapeError(`${this.label}: the last dimension of its input must be known, got ${shapeString(inputs[0])}`);
     const specs: WeightSpec[] = [{ name: 'kernel', shape: [k, this.units], trainable: true, init: 'glorot_uniform' }];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], trainable: true, init: 'zeros' });
     return specs;
   }
 
-  private get inFeatures(): number {
-    return this.inputShape![this.inputShape!.length - 1];
-  }
-
-  staticFloats(): number {
-    return packedSize(1, this.inFeatures, this.units);
-  }
-
-  writeStatic(f32: Float32Array, _u32: Uint32Array, ptr: number): void {
-    const kernel = this.weightValues[0];
-    const N = this.units;
-    packWeights(f32, ptr, 1, this.inFeatures, N, (_t, k, n) => kernel[k * N + n], this.useBias ? this.weightValues[1] : null);
-  }
-
-  tableBytes(batch: number): number {
-    return 2 * 4 * this.rows(batch);
-  }
-
-  private rows(batch: number): number {
-    return batch * sizeOf(this.inputShape!.slice(0, -1));
-  }
-
-  get acceptsEpilogue(): boolean {
-    return this.activation.name === 'linear';
-  }
-
-  plan(ctx: StepContext): Step[] {
-    const M = this.rows(ctx.batch);
-    const K = this.inFeatures;
-    const N = this.units;
-    const inPtrs = ctx.tables;
-    const outPtrs = ctx.tables + 4 * M;
-    for (let m = 0; m < M; m++) {
-      ctx.u32[(inPtrs >>> 2) + m] = ctx.input + 4 * K * m;
-      ctx.u32[(outPtrs >>> 2) + m] = ctx.output + 4 * N * m;
-    }
-    const act = ctx.epilogue?.act ?? epilogueAct(this.activation);
-    const alpha = ctx.epilogue?.alpha ?? this.activation.alpha;
-    const k = ctx.kernels;
-    const w = ctx.statics;
-    return [
-      gemmStep(k, M, 1, K, N, inPtrs, outPtrs, w, act, alpha),
-      ...activationPass(k, ctx.output, M * N, N, this.activation),
-    ];
+  /** @internal */
+  operator(inputs: readonly number[][]): Op {
+    const x = inputs[0];
+    let rows = 1;
+    for (let i = 0; i < x.length - 1; i++) rows *= x[i];
+    const op = new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation: this.activation });
+    return withActivationLayer(op, this.act.layer, [...x.slice(0, -1), this.units]);
   }
 
   getConfig(): Record<string, unknown> {
     return {
       ...this.baseConfig(),
       units: this.units,
-      activation: this.activation.name,
+      activation: activationConfig(this.act),
       use_bias: this.useBias,
       kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
       bias_initializer: { class_name: 'Zeros', config: {} },

@@ -1,5 +1,6 @@
-import { checkKeys, finite } from '../args.js';
+import { checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError } from '../errors.js';
+import type { Shape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {
@@ -11,19 +12,16 @@ export interface DropoutOptions extends LayerOptions {
 export class Dropout extends Layer {
   readonly rate: number;
 
-  constructor(rate: number, options: DropoutOptions = {}) {
-    super('Dropout', options);
-    checkKeys(options, [...COMMON_OPTIONS, 'noiseShape', 'seed'], this.label);
+  constructor(rate: number, options?: DropoutOptions) {
+    const o = optionsOf<DropoutOptions>(options, 'Dropout');
+    super('Dropout', o);
+    checkKeys(o, [...COMMON_OPTIONS, 'noiseShape', 'seed'], this.label);
     this.rate = finite(rate, 'rate', this.label);
     if (this.rate < 0 || this.rate >= 1) throw new ConfigError(`${this.label}: rate must be in [0, 1), got ${rate}`);
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
-  }
-
-  get aliasesInput(): boolean {
-    return true;
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,28 +1,22 @@
-import { checkKeys } from '../args.js';
-import { ConfigError } from '../errors.js';
-import { sizeOf } from '../tensor.js';
+import { channelsLast, checkKeys, optionsOf } from '../args.js';
+import { type Shape, sizeOfShape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 
 export interface FlattenOptions extends LayerOptions {
-  dataFormat?: string | null;
+  dataFormat?: 'channels_last' | null;
 }
 
 /** Keras Flatten: row-major over (H, W, C). No data moves. */
 export class Flatten extends Layer {
-  constructor(options: FlattenOptions = {}) {
-    super('Flatten', options);
-    checkKeys(options, [...COMMON_OPTIONS, 'dataFormat'], this.label);
-    if (options.dataFormat != null && options.dataFormat !== 'channels_last') {
-      throw new ConfigError(`${this.label}: dataFormat '${options.dataFormat}' is not supported (upconv is channels_last only)`);
-    }
+  constructor(options?: FlattenOptions) {
+    const o = optionsOf<FlattenOptions>(options, 'Flatten');
+    super('Flatten', o);
+    checkKeys(o, [...COMMON_OPTIONS, 'dataFormat'], this.label);
+    channelsLast(o.dataFormat, this.label);
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [sizeOf(inputShape)];
-  }
-
-  get aliasesInput(): boolean {
-    return true;
+  computeOutputShape(inputShape: Shape): Shape {
+    return [sizeOfShape(inputShape)];
   }
 
   getConfig(): Record<string, unknown> {

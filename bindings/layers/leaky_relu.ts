@@ -1,8 +1,10 @@
 import { Act } from '../backend/kernels.js';
-import { checkKeys, finite } from '../args.js';
+import { checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError } from '../errors.js';
-import { sizeOf } from '../tensor.js';
-import { COMMON_OPTIONS, type Epilogue, Layer, type LayerOptions, type Step, type StepContext } from './layer.js';
+import { ActivationOp } from '../ops/activation.js';
+import type { Op } from '../ops/op.js';
+import type { Shape } from '../shape_rules.js';
+import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 
 export interface LeakyReLUOptions extends LayerOptions {
   /** Keras 2 name of the slope. */
@@ -15,34 +17,24 @@ export interface LeakyReLUOptions extends LayerOptions {
 export class LeakyReLU extends Layer {
   readonly alpha: number;
 
-  constructor(alphaOrOptions?: number | LeakyReLUOptions, maybeOptions: LeakyReLUOptions = {}) {
-    const options = typeof alphaOrOptions === 'object' && alphaOrOptions !== null ? alphaOrOptions : maybeOptions;
-    super('LeakyReLU', options);
-    checkKeys(options, [...COMMON_OPTIONS, 'alpha', 'negativeSlope'], this.label);
-    if (options.alpha !== undefined && options.negativeSlope !== undefined && options.alpha !== options.negativeSlope) {
+  constructor(alphaOrOptions?: number | LeakyReLUOptions, maybeOptions?: LeakyReLUOptions) {
+    const o = optionsOf<LeakyReLUOptions>(typeof alphaOrOptions === 'object' && alphaOrOptions !== null ? alphaOrOptions : maybeOptions, 'LeakyReLU');
+    super('LeakyReLU', o);
+    checkKeys(o, [...COMMON_OPTIONS, 'alpha', 'negativeSlope'], this.label);
+    if (o.alpha !== undefined && o.negativeSlope !== undefined && o.alpha !== o.negativeSlope) {
       throw new ConfigError(`${this.label}: give either alpha or negativeSlope, not both`);
     }
-    const slope = typeof alphaOrOptions === 'number' ? alphaOrOptions : (options.negativeSlope ?? options.alpha ?? 0.3);
+    const slope = typeof alphaOrOptions === 'number' ? alphaOrOptions : (o.negativeSlope ?? o.alpha ?? 0.3);
     this.alpha = finite(slope, 'alpha', this.label);
   }
 
-  computeOutputShape(inputShape: readonly number[]): number[] {
+  computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
 
-  get inPlace(): boolean {
-    return true;
-  }
-
-  epilogueOffer(): Epilogue {
-    return { act: Act.LeakyRelu, alpha: this.alpha };
-  }
-
-  plan(ctx: StepContext): Step[] {
-    const count = ctx.batch * sizeOf(this.inputShape!);
-    const alpha = this.alpha;
-    const k = ctx.kernels;
-    return [() => k.activation(ctx.input, ctx.output, count, Act.LeakyRelu, alpha)];
+  /** @internal */
+  operator(inputs: readonly number[][]): Op {
+    return new ActivationOp(this.name, { name: 'leaky_relu', act: Act.LeakyRelu, alpha: this.alpha, softmax: false }, inputs[0]);
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,4 +1,9 @@
-import { ModelFormatError } from '../errors.js';
+/**
+ * Keras class name → how to build the layer from its config (snake_case keys, as `get_config`
+ * writes them), with the keys each one reads. Unknown classes, keys and non-default values are
+ * problems listed all at once; `registerLayer` adds classes (custom layers a file uses).
+ */
+import { ConfigError, ModelFormatError } from '../errors.js';
 import { Activation } from './activation.js';
 import { BatchNormalization } from './batch_normalization.js';
 import { Conv2D } from './conv2d.js';
@@ -9,10 +14,22 @@ import { Flatten } from './flatten.js';
 import { InputLayer } from './input_layer.js';
 import type { Layer, LayerOptions } from './layer.js';
 import { LeakyReLU } from './leaky_relu.js';
+import { ELU } from './elu.js';
+import { ReLU } from './relu.js';
 import { Reshape } from './reshape.js';
+import { Softmax } from './softmax.js';
 import { UpSampling2D } from './up_sampling2d.js';
 
-type Config = Record<string, unknown>;
+export type Config = Record<string, unknown>;
+
+/** Builds a layer from its Keras config (snake_case keys, as `layer.get_config()` writes them). */
+export type LayerFactory = (config: Record<string, unknown>) => Layer;
+
+interface Entry {
+  /** Config keys the factory reads (besides the common ones); null: any key (custom layers). */
+  keys: ReadonlySet<string> | null;
+  make: LayerFactory;
+}
 
 /** Keras config keys that carry no meaning at inference (initializers, regularizers, …). */
 const IGNORED = new Set([
@@ -24,113 +41,131 @@ const IGNORED = new Set([
 ]);
 
 /** Keys whose non-default values change the numbers: rejected unless they hold the default. */
-const DEFAULTS: Record<string, unknown[]> = {
-  data_format: ['channels_last', null, undefined],
-  groups: [1, null, undefined],
-  renorm: [false, null, undefined],
-  lora_rank: [null, undefined, 0],
-  quantization_config: [null, undefined],
-  sparse: [false, null, undefined],
-  ragged: [false, null, undefined],
-};
+const DEFAULTS = new Map<string, readonly unknown[]>([
+  ['data_format', ['channels_last', null, undefined]],
+  ['groups', [1, null, undefined]],
+  ['renorm', [false, null, undefined]],
+  ['lora_rank', [null, undefined, 0]],
+  ['quantization_config', [null, undefined]],
+  ['sparse', [false, null, undefined]],
+  ['ragged', [false, null, undefined]],
+]);
 
-function dtypeName(dtype: unknown): string | undefined {
+const COMMON_KEYS = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape', 'batch_size']);
+
+/** A Keras 3 DTypePolicy object or a string → the policy name. */
+export function dtypeName(dtype: unknown): string | undefined {
   if (dtype === undefined || dtype === null) return undefined;
   if (typeof dtype === 'string') return dtype;
   // Keras 3: {"class_name": "DTypePolicy", "config": {"name": "float32"}}
   const cfg = (dtype as Config).config as Config | undefined;
-  return typeof cfg?.name === 'string' ? cfg.name : JSON.stringify(dtype);
+  return cfg && typeof cfg === 'object' && typeof cfg.name === 'string' ? cfg.name : JSON.stringify(dtype);
 }
 
-function common(c: Config): LayerOptions {
-  const o: LayerOptions = { name: c.name as string, trainable: c.trainable as boolean | undefined, dtype: dtypeName(c.dtype) };
+/** The options every layer takes, from a config. */
+export function common(c: Config): LayerOptions {
+  const o: LayerOptions = { name: c.name as string, trainable: c.trainable as boolean | undefined, dtype: dtypeName(c.dtype) as LayerOptions['dtype'] };
   const bis = (c.batch_input_shape ?? c.batch_shape) as (number | null)[] | undefined;
-  if (bis) return { ...o, batchInputShape: bis };
-  return o;
+  return defined(bis ? { ...o, batchInputShape: bis } : o);
 }
 
-const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+export function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
 
-/** Keras class name → constructor from a snake_case config, with the keys each one reads. */
-const FACTORIES: Record<string, { keys: string[]; make: (c: Config) => Layer }> = {
-  InputLayer: {
-    keys: ['batch_input_shape', 'batch_shape', 'batch_size', 'input_shape', 'shape'],
-    make: (c) => new InputLayer(defined({
-      name: c.name as string, dtype: dtypeName(c.dtype),
-      batchInputShape: (c.batch_input_shape ?? c.batch_shape ?? (c.shape || c.input_shape ? [null, ...((c.shape ?? c.input_shape) as number[])] : undefined)) as (number | null)[],
-    })),
-  },
-  Dense: {
-    keys: ['units', 'activation', 'use_bias'],
-    make: (c) => new Dense(c.units as number, defined({ ...common(c), activation: c.activation as string, useBias: c.use_bias as boolean })),
-  },
-  Reshape: { keys: ['target_shape'], make: (c) => new Reshape(c.target_shape as number[], defined(common(c))) },
-  Flatten: { keys: [], make: (c) => new Flatten(defined(common(c))) },
-  Dropout: { keys: ['rate'], make: (c) => new Dropout(c.rate as number, defined(common(c))) },
-  Activation: { keys: ['activation'], make: (c) => new Activation(c.activation as string, defined(common(c))) },
-  LeakyReLU: {
-    keys: ['alpha', 'negative_slope'],
-    make: (c) => new LeakyReLU(defined({ ...common(c), negativeSlope: (c.negative_slope ?? c.alpha) as number | undefined })),
-  },
-  UpSampling2D: {
-    keys: ['size', 'interpolation'],
-    make: (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as 'nearest' })),
-  },
-  BatchNormalization: {
-    keys: ['axis', 'epsilon', 'center', 'scale'],
-    make: (c) => new BatchNormalization(defined({
-      ...common(c), axis: c.axis as number, epsilon: c.epsilon as number, center: c.center as boolean, scale: c.scale as boolean,
-    })),
-  },
-  Conv2D: {
-    keys: ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias'],
-    make: (c) => new Conv2D(c.filters as number, c.kernel_size as [number, number], defined({
-      ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
-      activation: c.activation as string, useBias: c.use_bias as boolean,
-    })),
-  },
-  Conv2DTranspose: {
-    keys: ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias', 'output_padding'],
-    make: (c) => new Conv2DTranspose(c.filters as number, c.kernel_size as [number, number], defined({
-      ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
-      activation: c.activation as string, useBias: c.use_bias as boolean, outputPadding: c.output_padding as [number, number] | null,
-    })),
-  },
-};
+const builtIn = new Map<string, Entry>();
+const custom = new Map<string, Entry>();
 
-const COMMON_KEYS = ['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape'];
+function add(name: string, keys: string[], make: LayerFactory): void {
+  builtIn.set(name, { keys: new Set(keys), make });
+}
+
+add('InputLayer', ['input_shape', 'shape'], (c) => new InputLayer(defined({
+  name: c.name as string, dtype: dtypeName(c.dtype) as 'float32',
+  batchInputShape: (c.batch_input_shape ?? c.batch_shape ?? (c.shape || c.input_shape ? [null, ...((c.shape ?? c.input_shape) as number[])] : undefined)) as (number | null)[],
+  batchSize: c.batch_size as number | undefined,
+})));
+add('Dense', ['units', 'activation', 'use_bias'], (c) => new Dense(c.units as number, defined({ ...common(c), activation: c.activation as 'linear', useBias: c.use_bias as boolean })));
+add('Reshape', ['target_shape'], (c) => new Reshape(c.target_shape as number[], common(c)));
+add('Flatten', [], (c) => new Flatten(common(c)));
+add('Dropout', ['rate'], (c) => new Dropout(c.rate as number, common(c)));
+add('Activation', ['activation'], (c) => new Activation(c.activation as 'linear', common(c)));
+add('LeakyReLU', ['alpha', 'negative_slope'], (c) => new LeakyReLU(defined({ ...common(c), negativeSlope: (c.negative_slope ?? c.alpha) as number | undefined })));
+add('ReLU', ['max_value', 'negative_slope', 'threshold'], (c) => new ReLU(defined({
+  ...common(c), maxValue: c.max_value as number | null, negativeSlope: c.negative_slope as number, threshold: c.threshold as number,
+})));
+add('ELU', ['alpha'], (c) => new ELU(defined({ ...common(c), alpha: c.alpha as number })));
+add('Softmax', ['axis'], (c) => new Softmax(defined({ ...common(c), axis: c.axis as number })));
+add('UpSampling2D', ['size', 'interpolation'], (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as 'nearest' })));
+add('BatchNormalization', ['axis', 'epsilon', 'center', 'scale'], (c) => new BatchNormalization(defined({
+  ...common(c), axis: c.axis as number, epsilon: c.epsilon as number, center: c.center as boolean, scale: c.scale as boolean,
+})));
+add('Conv2D', ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias'], (c) => new Conv2D(c.filters as number, c.kernel_size as [number, number], defined({
+  ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
+  activation: c.activation as 'linear', useBias: c.use_bias as boolean,
+})));
+add('Conv2DTranspose', ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias', 'output_padding'], (c) => new Conv2DTranspose(c.filters as number, c.kernel_size as [number, number], defined({
+  ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
+  activation: c.activation as 'linear', useBias: c.use_bias as boolean, outputPadding: c.output_padding as [number, number] | null,
+})));
+
+/**
+ * Registers a layer implementation for a class name that model files use (a custom layer such
+ * as `ReflectionPadding2D`, or a replacement for a built-in one). The factory gets the layer's
+ * Keras config (snake_case) and returns a Layer; every config key is passed through unchecked.
+ */
+export function registerLayer(className: string, factory: LayerFactory): void {
+  if (typeof className !== 'string' || !/^[A-Za-z_][\w>.-]{0,127}$/.test(className)) {
+    throw new ConfigError(`registerLayer: the class name must be a Keras class name such as 'ReflectionPadding2D', got ${JSON.stringify(className)}`);
+  }
+  if (typeof factory !== 'function') throw new ConfigError(`registerLayer('${className}'): the factory must be a function (config) => Layer`);
+  custom.set(className, { keys: null, make: factory });
+}
+
+function lookup(cls: string): Entry | undefined {
+  return custom.get(cls) ?? builtIn.get(cls);
+}
+
+/** Every class name that can be read (built in and registered). */
+export function knownClasses(): string[] {
+  return [...new Set([...builtIn.keys(), ...custom.keys()])];
+}
 
 /** Problems a layer entry has, without building it (so every problem can be listed at once). */
-export function checkLayerEntry(entry: unknown, index: number): string[] {
-  if (!entry || typeof entry !== 'object') return [`layer ${index}: not an object`];
+export function checkLayerEntry(entry: unknown, where: string): string[] {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return [`${where}: not an object`];
   const { class_name: cls, config } = entry as Config;
-  if (typeof cls !== 'string') return [`layer ${index}: missing class_name`];
-  const f = FACTORIES[cls];
-  if (!f) return [`layer ${index}: unsupported layer class '${cls}' (supported: ${Object.keys(FACTORIES).join(', ')})`];
-  if (!config || typeof config !== 'object' || Array.isArray(config)) return [`layer ${index} (${cls}): missing config object`];
+  if (typeof cls !== 'string') return [`${where}: missing class_name`];
+  const f = lookup(cls);
+  if (!f) return [`${where}: unsupported layer class '${cls.slice(0, 128)}' (register an implementation with registerLayer('${cls.slice(0, 128)}', factory))`];
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return [`${where} (${cls}): missing config object`];
+  if (f.keys === null) return [];
   const problems: string[] = [];
   const name = (config as Config).name;
-  const where = `layer ${index} (${cls}${typeof name === 'string' ? ` '${name}'` : ''})`;
+  const at = `${where} (${cls}${typeof name === 'string' ? ` '${name.slice(0, 128)}'` : ''})`;
   for (const [key, value] of Object.entries(config as Config)) {
-    if (key in DEFAULTS) {
-      if (!DEFAULTS[key].includes(value as never)) problems.push(`${where}: unsupported ${key} ${JSON.stringify(value)}`);
-    } else if (!COMMON_KEYS.includes(key) && !f.keys.includes(key) && !IGNORED.has(key)) {
-      problems.push(`${where}: unknown config key '${key}'`);
+    const allowed = DEFAULTS.get(key);
+    if (allowed) {
+      if (!allowed.includes(value)) problems.push(`${at}: unsupported ${key} ${JSON.stringify(value)}`);
+    } else if (!COMMON_KEYS.has(key) && !f.keys.has(key) && !IGNORED.has(key)) {
+      problems.push(`${at}: unknown config key '${key.slice(0, 128)}'`);
     }
   }
   return problems;
 }
 
-/** Builds a layer from a checked Keras layer entry. */
-export function layerFromEntry(entry: Config): Layer {
+/** Builds a layer from a checked entry; layer errors become ModelFormatErrors naming the layer. */
+export function layerFromEntry(entry: Config, where: string): Layer {
   const cls = entry.class_name as string;
+  let layer: Layer;
   try {
-    return FACTORIES[cls].make(entry.config as Config);
+    layer = lookup(cls)!.make(entry.config as Config);
   } catch (e) {
     // layer errors already name the layer ("Conv2D 'conv2d_1': …")
-    throw new ModelFormatError(`modelFromJSON: ${(e as Error).message}`);
+    throw new ModelFormatError(`${where}: ${(e as Error).message}`);
   }
+  if (!layer || typeof layer !== 'object' || typeof (layer as Layer).outputShapeFor !== 'function') {
+    throw new ModelFormatError(`${where}: the factory registered for '${cls}' did not return a Layer`);
+  }
+  return layer;
 }
-
-export const SUPPORTED_LAYERS = Object.keys(FACTORIES);

@@ -1,301 +1,234 @@
-import { currentBackend } from '../backend/select.js';
-import { ConfigError, ShapeError, UpconvError, WeightsError } from '../errors.js';
+import { ConfigError, MemoryLimitError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input_layer.js';
-import { Layer } from '../layers/layer.js';
-import { uniqueName } from '../layers/naming.js';
-import { sizeOf, Tensor, tensor } from '../tensor.js';
-import { buildPlan, type Plan, Runtime } from './plan.js';
-import { shapeString, summaryText } from './summary.js';
+import { deferringWeights, Layer } from '../layers/layer.js';
+import type { KerasTensor, Node } from '../layers/node.js';
+import { type Shape, shapeString } from '../shape_rules.js';
+import type { Tensor } from '../tensor.js';
+import type { Graph } from './graph.js';
+import { DEFERRED_GRAPH, Model, type ModelInput } from './model.js';
+import { formatBytes } from './program.js';
 
 export interface SequentialOptions {
   name?: string;
-  /** Most bytes of backend memory this model may plan for (default 2 GiB). */
+  /** Most bytes of memory (weights, their packed copy and a batch's buffers) this model may use; default 1 GiB. */
   memoryLimit?: number;
 }
 
-/** Anything `tensor()` accepts, or a Tensor. */
-export type TensorLike = Tensor | Float32Array | readonly number[] | readonly (readonly unknown[])[];
-
-const DEFAULT_MEMORY_LIMIT = 2 ** 31;
-
-/** Loads weights files onto a model; registered by upconv/io, which holds the file readers. */
-export type WeightsLoader = (model: Sequential, source: unknown, options?: object) => Promise<void>;
-let weightsLoader: WeightsLoader | null = null;
-
-/** Called once by upconv/io when it is imported. */
-export function setWeightsLoader(loader: WeightsLoader): void {
-  weightsLoader = loader;
-}
-
 /**
- * Keras's Sequential model: a chain of layers with Keras's weights order and summary, planned
- * once per batch size and run without allocating.
+ * Keras's Sequential model: a chain of layers (a model is a layer too), with Keras's weights
+ * order and summary. With an input shape (on the first layer or an InputLayer) each `add` builds
+ * the new layer at once; otherwise the model builds on its first `build()` or `predict()`.
  */
-export class Sequential {
-  readonly name: string;
-  /** Layers in order, without the InputLayer (as Keras's `model.layers`). */
-  readonly layers: Layer[] = [];
+export class Sequential extends Model {
+  private readonly chain: Layer[] = [];
+  private readonly members = new Set<Layer>();
   private inputLayer: InputLayer | null = null;
-  private sampleShape: number[] | null = null;
-  private limit: number;
-  private runtime: Runtime | null = null;
-  private plan: Plan | null = null;
+  private chainGraph: ChainGraph | null = null;
+  /** Whether the InputLayer was added by the user (not made from the first layer's input shape). */
+  private userInput = false;
+  /** Bytes of the chain's own weights (for the memory check in add). */
+  private weightBytes = 0;
 
-  constructor(layersOrOptions?: readonly Layer[] | SequentialOptions, options: SequentialOptions = {}) {
-    const opts = Array.isArray(layersOrOptions) ? options : ((layersOrOptions as SequentialOptions | undefined) ?? {});
-    this.name = opts.name ?? uniqueName('Sequential');
-    this.limit = DEFAULT_MEMORY_LIMIT;
-    if (opts.memoryLimit !== undefined) this.memoryLimit = opts.memoryLimit;
+  constructor(layersOrOptions?: readonly Layer[] | SequentialOptions, options?: SequentialOptions) {
+    const opts = (Array.isArray(layersOrOptions) ? options : (layersOrOptions as SequentialOptions | undefined)) ?? {};
+    if (typeof opts !== 'object') throw new ConfigError(`Sequential: options must be an object, got ${String(opts)}`);
+    const unknown = Object.keys(opts).filter((k) => k !== 'name' && k !== 'memoryLimit');
+    if (unknown.length) throw new ConfigError(`Sequential: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (known: name, memoryLimit)`);
+    super({ [DEFERRED_GRAPH]: true, className: 'Sequential', name: opts.name, memoryLimit: opts.memoryLimit } as never);
+    if (layersOrOptions !== undefined && layersOrOptions !== null && !Array.isArray(layersOrOptions) && typeof layersOrOptions !== 'object') {
+      throw new ConfigError(`${this.label}: takes a list of layers and/or options`);
+    }
     if (Array.isArray(layersOrOptions)) for (const l of layersOrOptions) this.add(l);
   }
 
-  private get label(): string {
-    return `Sequential '${this.name}'`;
-  }
-
-  /** Bytes of backend memory this model may use; a plan above it throws MemoryLimitError. */
-  get memoryLimit(): number {
-    return this.limit;
-  }
-
-  set memoryLimit(bytes: number) {
-    if (typeof bytes !== 'number' || !(bytes > 0)) throw new ConfigError(`${this.label}: memoryLimit must be a positive number of bytes, got ${String(bytes)}`);
-    this.limit = bytes;
-    this.invalidate(); // the next predict re-plans and re-checks against the new limit
+  /** Layers in order, without the InputLayer (as Keras's `model.layers`). */
+  get layers(): Layer[] {
+    return [...this.chain];
   }
 
   /** Appends a layer; with a known input shape it is built (and checked) at once. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new ConfigError(`${this.label}: add() takes a layer, got ${String(layer)}`);
-    if (layer === this.inputLayer || this.layers.includes(layer)) throw new ConfigError(`${this.label}: ${layer.label} is already in the model`);
+    if (layer === this) throw new ConfigError(`${this.label}: a model cannot contain itself`);
+    if (this.members.has(layer) || layer === this.inputLayer) throw new ConfigError(`${this.label}: ${layer.label} is already in the model`);
     if (layer instanceof InputLayer) {
-      if (this.inputLayer || this.layers.length) throw new ConfigError(`${this.label}: an InputLayer must be the first layer`);
-      this.inputLayer = layer;
-      this.sampleShape = layer.batchInputShape!.slice(1) as number[];
+      if (this.inputLayer || this.chain.length) throw new ConfigError(`${this.label}: an InputLayer must be the first layer`);
+      this.start(layer);
+      this.userInput = true;
       return;
     }
-    if (!this.sampleShape && !this.layers.length && layer.batchInputShape) {
-      this.sampleShape = layer.batchInputShape.slice(1) as number[];
+    if (!this.chainGraph && !this.chain.length && layer.batchInputShape) {
+      this.start(new InputLayer({ batchInputShape: layer.batchInputShape, name: `${layer.name}_input` }));
+      try {
+        this.append(layer);
+      } catch (e) {
+        this.unstart();
+        throw e;
+      }
+    } else if (this.chainGraph) {
+      this.append(layer);
     }
-    if (this.sampleShape) {
-      const prev = this.layers.length ? this.layers[this.layers.length - 1].outputShape! : this.sampleShape;
-      layer.build(prev); // throws before the model changes
-    }
-    this.layers.push(layer);
+    this.chain.push(layer);
+    this.members.add(layer);
     this.invalidate();
   }
 
-  /** Whether every layer has its shapes (an input shape was given or a predict ran). */
-  get built(): boolean {
-    return this.sampleShape !== null && this.layers.every((l) => l.built);
+  /** Calls `layer` on the chain's output (checking the memory limit first) and extends the graph. */
+  private append(layer: Layer): void {
+    const g = this.chainGraph!;
+    const from = g.outputs[0];
+    const { shapes, specs } = layer.outputShapesFor([from.sample]);
+    if (shapes.length !== 1) throw new ShapeError(`${this.label}: ${layer.label} has ${shapes.length} outputs; a Sequential layer must have one`);
+    if (!layer.built && !deferringWeights()) {
+      // the weights in JS and their packed copy in backend memory
+      const need = 2 * (Layer.weightBytes(specs) + this.weightBytes);
+      if (need > this.memoryLimit) {
+        throw new MemoryLimitError(`${this.label}: adding ${layer.label} brings the weights to ${formatBytes(need / 2)} (${formatBytes(need)} with their packed copy), over the memory limit of ${formatBytes(this.memoryLimit)}; raise memoryLimit`);
+      }
+    }
+    const out = layer.connect(from)[0];
+    this.weightBytes += layer instanceof Model ? 0 : 4 * layer.countParams();
+    g.push(layer, out);
   }
 
-  /** Shape of the input with a null batch, e.g. [null, 2, 2, 1]. */
-  get inputShape(): (number | null)[] | null {
-    return this.sampleShape ? [null, ...this.sampleShape] : null;
+  private start(input: InputLayer): void {
+    this.inputLayer = input;
+    this.chainGraph = new ChainGraph(input);
+    this.setGraph(this.chainGraph);
   }
 
-  get outputShape(): (number | null)[] | null {
-    if (!this.built) return null;
-    return [null, ...(this.layers.length ? this.layers[this.layers.length - 1].outputShape! : this.sampleShape!)];
+  private unstart(): void {
+    this.inputLayer = null;
+    this.chainGraph = null;
+    this.graphValue = null;
+    this.builtShapes = null;
   }
 
-  /** Builds every layer for a sample shape (what Keras does on the first call without input shape). */
+  /** Builds every layer for an input shape (what Keras does on the first call without one). */
   build(inputShape?: readonly (number | null)[]): void {
-    if (inputShape) {
-      const dims = inputShape[0] === null || inputShape.length > (this.sampleShape?.length ?? Infinity) ? inputShape.slice(1) : inputShape;
-      if (dims.some((d) => !Number.isInteger(d) || (d as number) < 1)) throw new ShapeError(`${this.label}: invalid input shape ${JSON.stringify(inputShape)}`);
-      if (this.sampleShape && !sameShape(this.sampleShape, dims as number[])) {
-        throw new ShapeError(`${this.label}: expects input shape ${shapeString(this.sampleShape)}, got ${shapeString(dims as number[])}`);
-      }
-      if (!this.sampleShape) this.buildFrom(dims as number[]);
+    if (inputShape !== undefined && !this.graphValue) {
+      if (!Array.isArray(inputShape) || inputShape.length < 2) throw new ShapeError(`${this.label}: build takes an input shape with a batch axis, e.g. [null, 28, 28, 1]`);
+      const dims = inputShape.slice(1);
+      if (dims.some((d) => d !== null && (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1))) throw new ShapeError(`${this.label}: invalid input shape ${JSON.stringify(inputShape)}`);
+      this.buildFrom(dims as (number | null)[]);
+      return;
     }
-    if (!this.built) throw new UpconvError(`${this.label}: this model has not yet been built; give the first layer an inputShape or call build() / predict()`);
+    super.build(inputShape);
   }
 
-  private buildFrom(sample: number[]): void {
-    let shape = sample;
-    for (const layer of this.layers) {
-      layer.build(shape); // on failure nothing below is kept
-      shape = layer.outputShape!;
+  /** @internal Builds the chain for a sample shape; on failure nothing changes. */
+  buildFrom(sample: Shape): void {
+    // dry run first: every layer's shapes and weights, with nothing made
+    let shape: Shape = sample;
+    let bytes = 0;
+    for (const layer of this.chain) {
+      const { shapes, specs } = layer.outputShapesFor([shape]);
+      if (shapes.length !== 1) throw new ShapeError(`${this.label}: ${layer.label} has ${shapes.length} outputs; a Sequential layer must have one`);
+      if (!layer.built) bytes += Layer.weightBytes(specs);
+      shape = shapes[0];
     }
-    this.sampleShape = sample;
+    if (2 * bytes > this.memoryLimit) {
+      throw new MemoryLimitError(`${this.label}: building for ${shapeString(sample)} needs ${formatBytes(2 * bytes)} for the weights and their packed copy, over the memory limit of ${formatBytes(this.memoryLimit)}; raise memoryLimit`);
+    }
+    const first = this.chain[0];
+    this.start(new InputLayer({ batchInputShape: [null, ...sample], name: `${first ? first.name : this.name}_input` }));
+    this.weightBytes = 0;
+    try {
+      for (const layer of this.chain) this.append(layer);
+    } catch (e) {
+      this.unstart(); // cannot happen after the dry run, but never leave half a graph
+      throw e;
+    }
     this.invalidate();
   }
 
-  private invalidate(): void {
-    this.runtime = null;
-    this.plan = null;
+  /** @internal A deferred Sequential nested in another model builds on its first call. */
+  buildFor(inputs: readonly Shape[]): void {
+    if (!this.graphValue) this.buildFrom(inputs[0]);
   }
 
-  /** Prints the classic Keras table (to console.log, or `print`) and returns it. */
-  summary(print: ((line: string) => void) | null = console.log): string {
-    this.build();
-    const text = summaryText(this.layers);
-    if (print) print(text);
-    return text;
-  }
-
-  countParams(): number {
-    this.build();
-    return this.layers.reduce((n, l) => {
-      const p = l.countParams();
-      return n + p.trainable + p.nonTrainable;
-    }, 0);
-  }
-
-  /** Copies of all weights in Keras `get_weights()` order and layout. */
-  getWeights(): Tensor[] {
-    this.build();
-    return this.layers.flatMap((l) => {
-      const specs = l.weightSpecs(l.inputShape!);
-      return l.weights().map((w, i) => new Tensor(w.slice(), specs[i].shape));
-    });
-  }
-
-  /**
-   * Sets all weights from Keras `get_weights()` order and layout. Everything is checked first;
-   * on any error the model keeps its previous weights.
-   */
-  setWeights(weights: readonly (Tensor | { shape: readonly number[]; data: ArrayLike<number> })[]): void {
-    this.build();
-    if (!Array.isArray(weights)) throw new WeightsError(`${this.label}: setWeights takes an array of tensors`);
-    const expected = this.layers.flatMap((l) => l.weightSpecs(l.inputShape!).map((s) => ({ layer: l, spec: s })));
-    if (weights.length !== expected.length) {
-      throw new WeightsError(`${this.label}: setWeights got ${weights.length} arrays but the model has ${expected.length} (${expected.map((e) => `${e.layer.name}/${e.spec.name} [${e.spec.shape}]`).join(', ')})`);
-    }
-    const values = weights.map((w, i) => {
-      const { layer, spec } = expected[i];
-      const where = `${layer.label}: weight ${i} (${spec.name})`;
-      if (!w || !Array.isArray(w.shape) || !w.data || typeof w.data.length !== 'number') {
-        throw new WeightsError(`${where} must be a tensor with shape and data`);
-      }
-      if (!sameShape(w.shape, spec.shape)) {
-        throw new WeightsError(`${where} has shape [${w.shape.join(', ')}], expected [${spec.shape.join(', ')}]`);
-      }
-      if (w.data.length !== sizeOf(spec.shape)) {
-        throw new WeightsError(`${where} has ${w.data.length} values, expected ${sizeOf(spec.shape)}`);
-      }
-      const data = Float32Array.from(w.data);
-      const bad = data.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new WeightsError(`${where} holds a non-finite value (${data[bad]}) at index ${bad}`);
-      return data;
-    });
-    let at = 0;
-    this.layers.forEach((layer, i) => {
-      const n = layer.weights().length;
-      layer.assignWeights(values.slice(at, at + n));
-      at += n;
-      if (this.runtime) this.runtime.writeStatic(layer, i);
-    });
-  }
-
-  private coerceInput(x: TensorLike, what: string): Tensor {
-    const t = x instanceof Tensor ? x : tensor(x as Float32Array);
-    if (!this.sampleShape && this.layers.length) this.buildFrom(t.shape.slice(1));
-    this.build();
-    const want = this.sampleShape!;
-    if (t.rank !== want.length + 1 || !sameDims(t.shape, 1, want)) {
-      const first = this.inputLayer ?? this.layers[0];
-      throw new ShapeError(`${this.label}: ${what} has shape [${t.shape.join(', ')}] but ${first ? first.label : 'the model'} expects ${shapeString(want)}`);
-    }
-    if (t.shape[0] < 1) throw new ShapeError(`${this.label}: ${what} has an empty batch`);
-    return t;
-  }
-
-  private prepare(batch: number): Plan {
-    const backend = currentBackend();
-    if (!this.runtime || this.runtime.backend !== backend) {
-      this.plan = null;
-      const rt = new Runtime(backend, this.layers);
-      rt.writeAllStatics(this.layers, this.limit, this.label);
-      this.runtime = rt;
-    }
-    if (!this.plan || this.plan.batch !== batch) {
-      this.plan = null;
-      this.plan = buildPlan(this.runtime, this.layers, this.sampleShape!, batch, this.limit, this.label);
-    }
-    return this.plan;
-  }
-
-  private run(x: Tensor, what: string): Plan {
-    const plan = this.prepare(x.shape[0]);
-    if (x.data !== plan.input) plan.input.set(x.data); // ioTensors() input: already in place
-    // checked in the backend's memory: a SIMD scan on wasm, far faster than a JS loop
-    const bad = this.runtime!.kernels.firstNonFinite(plan.input.byteOffset, plan.input.length);
-    if (bad >= 0) throw new ShapeError(`${this.label}: ${what} holds a non-finite value (${x.data[bad]}) at index ${bad}`);
-    const steps = plan.steps;
-    for (let i = 0; i < steps.length; i++) steps[i]();
-    return plan;
+  /** @internal */
+  outputShapesFor(inputs: readonly Shape[]): { shapes: Shape[]; specs: [] } {
+    if (this.graphValue) return super.outputShapesFor(inputs) as { shapes: Shape[]; specs: [] };
+    if (inputs.length !== 1) throw new ShapeError(`${this.label}: takes one input, got ${inputs.length}`);
+    let shape: Shape = inputs[0];
+    for (const layer of this.chain) shape = layer.outputShapesFor([shape]).shapes[0];
+    return { shapes: [shape], specs: [] };
   }
 
   /** Runs the model on a batch; the result owns its data. */
-  predict(x: TensorLike): Tensor {
-    const t = this.coerceInput(x, 'predict input');
-    const plan = this.run(t, 'predict input');
-    return new Tensor(plan.output.slice(), [t.shape[0], ...this.outputShape!.slice(1) as number[]]);
+  predict(x: ModelInput): Tensor {
+    this.buildOnFirstCall(x);
+    return super.predict(x) as Tensor;
   }
 
   /** Runs the model into a caller's tensor of the output shape; allocates nothing. */
-  predictInto(x: Tensor, out: Tensor): Tensor {
-    const t = this.coerceInput(x, 'predictInto input');
-    const last = this.layers.length ? this.layers[this.layers.length - 1].outputShape! : this.sampleShape!;
-    if (!(out instanceof Tensor) || out.rank !== last.length + 1 || out.shape[0] !== t.shape[0] || !sameDims(out.shape, 1, last)) {
-      throw new ShapeError(`${this.label}: predictInto output has shape [${out?.shape?.join(', ')}], expected [${[t.shape[0], ...last].join(', ')}]`);
-    }
-    const plan = this.run(t, 'predictInto input');
-    if (out.data !== plan.output) out.data.set(plan.output); // ioTensors() output: already there
-    return out;
+  predictInto(x: ModelInput, out: Tensor): Tensor {
+    this.buildOnFirstCall(x);
+    return super.predictInto(x, out) as Tensor;
   }
 
-  /**
-   * Loads a weights file (Keras `.weights.h5` / `save_weights` `.h5`, or TensorFlow.js files) onto
-   * this model, like Keras's `model.load_weights`. The readers live in `upconv/io` so that the core
-   * stays small: import it once (`import 'upconv/io'`) to enable this method.
-   */
-  async loadWeights(source: unknown, options?: object): Promise<void> {
-    if (!weightsLoader) {
-      throw new UpconvError(`${this.label}: loadWeights needs the file readers of 'upconv/io': import 'upconv/io' once (or call its loadWeights(model, source))`);
-    }
-    return weightsLoader(this, source, options);
-  }
-
-  /**
-   * Tensors that live in the model's own memory for one batch size. Write latents into
-   * `input.data`, call `predictInto(input, output)`, read `output.data`: no copy in or out, which
-   * matters for memory-bound models (upsampling). They stay valid until the model plans again
-   * (another batch size, setBackend, add, memoryLimit); after that, ask again.
-   */
-  ioTensors(batch: number): { input: Tensor; output: Tensor } {
-    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`${this.label}: ioTensors batch must be a positive integer, got ${String(batch)}`);
-    this.build();
-    const plan = this.prepare(batch);
-    const last = this.layers.length ? this.layers[this.layers.length - 1].outputShape! : this.sampleShape!;
-    return { input: new Tensor(plan.input, [batch, ...this.sampleShape!]), output: new Tensor(plan.output, [batch, ...last]) };
+  private buildOnFirstCall(x: ModelInput): void {
+    if (this.graphValue || !this.chain.length) return;
+    const t = x as Tensor;
+    const shape = t && Array.isArray((t as { shape?: unknown }).shape) ? t.shape : null;
+    if (!shape) return; // the base class reports what is wrong with x
+    if (shape.length < 2) throw new ShapeError(`${this.label}: predict input has shape [${shape.join(', ')}]; it needs a batch axis`);
+    this.buildFrom(shape.slice(1));
   }
 
   /** The Keras model config (tf.keras 2 layout), readable by modelFromJSON and Keras. */
   toJSON(): Record<string, unknown> {
-    const layers: unknown[] = [];
-    if (this.sampleShape) {
-      // Keras names the implicit input after the first layer: 'dense_1_input'
-      const name = `${this.layers.length ? this.layers[0].name : this.name}_input`;
-      const input = this.inputLayer ?? new InputLayer({ batchInputShape: [null, ...this.sampleShape], name });
-      layers.push({ class_name: 'InputLayer', config: input.getConfig() });
-    }
-    for (const l of this.layers) layers.push({ class_name: l.className, config: l.getConfig() });
     // no keras_version: the activations mean what they mean in Keras 3 (see hard_sigmoid_keras2)
-    return { class_name: 'Sequential', config: { name: this.name, layers }, backend: 'tensorflow' };
+    return { class_name: 'Sequential', config: this.getConfig(), backend: 'tensorflow' };
+  }
+
+  /** The Sequential config: its name and layers (an InputLayer first when the input shape is known). */
+  getConfig(): Record<string, unknown> {
+    const layers: unknown[] = [];
+    if (this.inputLayer) layers.push({ class_name: 'InputLayer', config: this.inputLayer.getConfig() });
+    for (const l of this.chain) layers.push({ class_name: l.className, config: l.getConfig() });
+    return { name: this.name, layers };
+  }
+
+  /** @internal */
+  protected inputOwner(): string {
+    return this.userInput || !this.chain.length ? this.inputLayer!.label : this.chain[0].label;
+  }
+
+  /** @internal Whether the model reads its input through an InputLayer (tf.keras 2 node offset). */
+  get hasInputLayer(): boolean {
+    return this.inputLayer !== null;
   }
 }
 
-/** a[from:] equals b, without slicing (predictInto allocates nothing). */
-function sameDims(a: readonly number[], from: number, b: readonly number[]): boolean {
-  if (a.length - from !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (a[from + i] !== b[i]) return false;
-  return true;
-}
+/** A chain's graph, extended in O(1) per layer (Keras's order is the chain's order). */
+class ChainGraph implements Graph {
+  readonly inputs: KerasTensor[];
+  readonly outputs: KerasTensor[];
+  readonly nodes: Node[] = [];
+  readonly layers: Layer[];
+  private depths: Map<Node, number> | null = null;
 
-function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  constructor(input: InputLayer) {
+    this.inputs = [input.output];
+    this.outputs = [input.output];
+    this.layers = [input];
+  }
+
+  push(layer: Layer, out: KerasTensor): void {
+    this.nodes.push(out.node);
+    this.layers.push(layer);
+    this.outputs[0] = out;
+    this.depths = null;
+  }
+
+  /** The output node at depth 0, each earlier node one deeper. */
+  get depth(): Map<Node, number> {
+    if (!this.depths) {
+      const all = [this.inputs[0].node, ...this.nodes];
+      this.depths = new Map(all.map((n, i) => [n, all.length - 1 - i]));
+    }
+    return this.depths;
+  }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Activation, Dense, LeakyReLU, Sequential, tensor } from '../../bindings/index.js';
+import { Activation, Dense, LeakyReLU, Sequential, type Tensor, tensor } from '../../bindings/index.js';
 import { loadModel, saveModel, UnsupportedModelError } from '../../bindings/io/index.js';
 import { resolveActivation } from '../../bindings/activations.js';
-import { KERAS2_HARD_SIGMOID } from '../../bindings/io/keras_config.js';
+import { KERAS2_HARD_SIGMOID } from '../../bindings/model/config.js';
 
 /** tf.js artifacts for a config, with the weights of `weightsFrom` (matched by layer name). */
 function artifacts(modelConfig: unknown, weightsFrom: Sequential, kerasVersion = '2.10.0') {
@@ -39,11 +39,12 @@ describe('config layouts', () => {
       },
     };
     const m = await loadModel(artifacts(config, ref, '2.1.6'));
-    expect(m.layers.map((l) => l.name)).toEqual(['dense_1', 'dense_2']);
-    expect(Array.from(m.predict(X).data)).toEqual(Array.from(ref.predict(X).data));
+    expect(m.layers.map((l) => l.name)).toEqual(['input_1', 'sequential_1']);
+    expect((m.layers[1] as Sequential).layers.map((l) => l.name)).toEqual(['dense_1', 'dense_2']);
+    expect(Array.from((m.predict(X) as Tensor).data)).toEqual(Array.from(ref.predict(X).data));
   });
 
-  it('a linear Functional chain without nesting loads as a Sequential', async () => {
+  it('a linear Functional chain loads as a functional model, its layers in graph order', async () => {
     const ref = new Sequential([new Dense(4, { inputShape: [3], name: 'a' }), new LeakyReLU({ alpha: 0.1, name: 'lr' }), new Dense(2, { name: 'b' })]);
     const node = (from: string) => [[[from, 0, 0, {}]]];
     const config = {
@@ -62,8 +63,8 @@ describe('config layouts', () => {
       },
     };
     const m = await loadModel(artifacts(config, ref));
-    expect(m.layers.map((l) => l.name)).toEqual(['a', 'lr', 'b']);
-    expect(Array.from(m.predict(X).data)).toEqual(Array.from(ref.predict(X).data));
+    expect(m.layers.map((l) => l.name)).toEqual(['in', 'a', 'lr', 'b']);
+    expect(Array.from((m.predict(X) as Tensor).data)).toEqual(Array.from(ref.predict(X).data));
   });
 
   it('ReLU, ELU and Softmax layers load as the activations they are', async () => {
@@ -86,8 +87,17 @@ describe('config layouts', () => {
       },
     };
     const m = await loadModel(artifacts(config, ref));
-    expect(Array.from(m.predict(X).data)).toEqual(Array.from(ref.predict(X).data));
-    const bad = { class_name: 'Sequential', config: { name: 's', layers: [dense('d', 4, { batch_input_shape: [null, 3] }), { class_name: 'ReLU', config: { name: 'r', threshold: 1 } }, { class_name: 'ELU', config: { name: 'e', alpha: 0.5 } }] } };
+    expect(Array.from((m.predict(X) as Tensor).data)).toEqual(Array.from(ref.predict(X).data));
+    // ReLU with a threshold and ELU with another alpha: Keras's formulas, checked in float64
+    const odd = { class_name: 'Sequential', config: { name: 's', layers: [dense('d', 4, { batch_input_shape: [null, 3] }), { class_name: 'ReLU', config: { name: 'r', threshold: 0.25, max_value: 0.8, negative_slope: 0.1 } }, { class_name: 'ELU', config: { name: 'e', alpha: 0.5 } }] } };
+    const got = (await loadModel(artifacts(odd, ref)) as Sequential).predict(X).data;
+    const dense4 = new Sequential([ref.layers[0]]).predict(X).data;
+    dense4.forEach((v, i) => {
+      const r = v > 0.25 ? Math.min(v, 0.8) : 0.1 * (v - 0.25);
+      const e = r > 0 ? r : 0.5 * Math.expm1(r);
+      expect(got[i]).toBeCloseTo(e, 6);
+    });
+    const bad = { class_name: 'Sequential', config: { name: 's', layers: [dense('d', 4, { batch_input_shape: [null, 3] }), { class_name: 'ReLU', config: { name: 'r', threshold: -1 } }, { class_name: 'ELU', config: { name: 'e', alpha: 'x' } }] } };
     const e = await loadModel(artifacts(bad, ref)).catch((x) => x);
     expect(e).toBeInstanceOf(UnsupportedModelError);
     expect((e as UnsupportedModelError).problems).toHaveLength(2);

@@ -224,7 +224,7 @@ describe('unsupported models fail at load time, listing every item', () => {
     expect(e.message).toMatch(/Lambda/);
   });
 
-  it('a true functional graph (a branch, two inputs) is refused with the reason', async () => {
+  it('functional graphs load; a broken graph is refused with the reason', async () => {
     const input = { class_name: 'InputLayer', name: 'in', inbound_nodes: [], config: { name: 'in', batch_input_shape: [null, 3] } };
     const dense = (name: string, from: string) => ({ class_name: 'Dense', name, inbound_nodes: [[[from, 0, 0, {}]]], config: { name, units: 2 } });
     const graph = (layers: unknown[], inputs: unknown, outputs: unknown) => ({
@@ -234,13 +234,17 @@ describe('unsupported models fail at load time, listing every item', () => {
       },
       weightData: new ArrayBuffer(0),
     });
+    // a branch with two outputs is a model; without weights in the manifest it is a WeightsError naming them
     const branch = await rejection(loadModel(graph([input, dense('a', 'in'), dense('b', 'in')], [['in', 0, 0]], [['a', 0, 0], ['b', 0, 0]])));
-    expect(branch).toBeInstanceOf(UnsupportedModelError);
-    expect(branch.message).toMatch(/2 outputs/);
-    expect(branch.message).toMatch(/feeds 2 layers/);
-    const concat = { class_name: 'Concatenate', name: 'c', inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]], config: { name: 'c' } };
-    const merge = await rejection(loadModel(graph([input, dense('a', 'in'), dense('b', 'in'), concat], [['in', 0, 0]], [['c', 0, 0]])));
-    expect(merge.message).toMatch(/'c' takes 2 inputs/);
+    expect(branch).toBeInstanceOf(WeightsError);
+    expect(branch.message).toMatch(/'a\/kernel' of layer 'a' is not in the weightsManifest/);
+    // a layer reading a tensor nothing produces, and an output that does not exist
+    const dangling = await rejection(loadModel(graph([input, dense('a', 'nowhere')], [['in', 0, 0]], [['a', 0, 0]])));
+    expect(dangling).toBeInstanceOf(UnsupportedModelError);
+    expect(dangling.message).toMatch(/'nowhere' \[0\]\[0\], which no layer produces/);
+    const cycle = await rejection(loadModel(graph([input, dense('a', 'b'), dense('b', 'a')], [['in', 0, 0]], [['b', 0, 0]])));
+    expect(cycle).toBeInstanceOf(UnsupportedModelError);
+    expect(cycle.message).toMatch(/a cycle/);
   });
 
   it('a tf.js graph model is refused', async () => {
@@ -306,7 +310,11 @@ describe('hostile tf.js models', () => {
 
   it('a config whose layer output is absurdly large is refused too', async () => {
     const e = await rejection(loadModel(patched((j) => { layersOf(j)[2].config.target_shape = [2, 2, 3]; layersOf(j)[1].config.units = 2 ** 31; })));
-    expect(e).toBeInstanceOf(MemoryLimitError);
+    // units beyond any sensible model are a config error, reported before anything is built
+    expect(e).toBeInstanceOf(UnsupportedModelError);
+    expect(e.message).toMatch(/units must be an integer from 1 to 16777216/);
+    const wide = await rejection(loadModel(patched((j) => { layersOf(j)[0].config.batch_input_shape = [null, 100]; layersOf(j)[2].config.target_shape = [2 ** 12, 2 ** 12, 1]; layersOf(j)[1].config.units = 2 ** 24; })));
+    expect(wide).toBeInstanceOf(MemoryLimitError);
   });
 
   it('weights with the wrong shape or a NaN are WeightsErrors; names that do not match are listed', async () => {

@@ -1,5 +1,11 @@
 import { type Act, DOT_MAX_N, dotPackedFloats, type Kernels, PANEL, packedFloats, panelFloats } from '../backend/kernels.js';
-import type { Step } from './layer.js';
+import type { Step } from './op.js';
+
+/**
+ * Weight packing and the kernel call shared by every op that runs on the indirect GEMM family
+ * (Dense, Conv2D, each Conv2DTranspose phase): igemm's 8-column panels, or idot's per-channel
+ * rows for layers with few output channels.
+ */
 
 /** Reads a layer's Keras-layout kernel as W[tap][k = input channel][n = output channel]. */
 export type WeightAt = (t: number, k: number, n: number) => number;
