@@ -61,6 +61,7 @@ export class H5Object {
 
 /** One HDF5 file held in memory. */
 export class H5File {
+  /** The file's bytes up to the end of its allocated space. */
   readonly bytes: Bytes;
   readonly name: string;
   private readonly ctx: Ctx;
@@ -74,8 +75,9 @@ export class H5File {
 
   constructor(buf: Uint8Array, name: string, limits: ReaderLimits = {}) {
     this.name = name;
-    this.bytes = new Bytes(buf, name);
-    const sb = readSuperblock(this.bytes);
+    const sb = readSuperblock(new Bytes(buf, name));
+    // as libhdf5: nothing past the end of the allocated space the superblock records exists
+    this.bytes = new Bytes(sb.eof !== UNDEF && sb.eof < buf.length ? buf.subarray(0, sb.eof) : buf, name);
     this.ctx = new Ctx(this.bytes, new Budget(name, limits.maxMetadataItems ?? 2_000_000), sb.O, sb.L, sb.base);
     this.heaps = new GlobalHeaps(this.ctx);
     this.rootAddress = sb.rootAddress;

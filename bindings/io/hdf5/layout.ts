@@ -53,7 +53,12 @@ export function readRaw(ctx: Ctx, messages: Message[], shape: number[], elem: nu
     if (size < nbytes) throw ctx.corrupt(`${what}: compact data is shorter than its shape`);
     return b.slice(lm.pos + 4, nbytes, `${what} data`);
   }
-  if (cls === 1) return contiguous(ctx, ctx.addr(lm.pos + 2, 'a data address'), nbytes, what);
+  if (cls === 1) {
+    // the stored size is not used (libhdf5 reads the dataspace's bytes too), but an impossible
+    // one (past 2^53: the "temporary" address space libhdf5 refuses) marks a damaged message
+    ctx.len(lm.pos + 2 + ctx.O, `the data size of ${what}`);
+    return contiguous(ctx, ctx.addr(lm.pos + 2, 'a data address'), nbytes, what);
+  }
   if (cls !== 2) throw ctx.corrupt(`${what}: unsupported data layout class ${cls}`);
   const filters = filtersOf();
   if (version === 3) {

@@ -51,9 +51,11 @@ function readSymbolTable(ctx: Ctx, btreeAddr: number, heapAddr: number, out: Map
   const hp = ctx.at(heapAddr, `the local heap of ${label}`);
   b.signature(hp, 'HEAP', `the local heap of ${label}`);
   const dataSize = ctx.len(hp + 8, 'a local heap size');
+  const freeList = ctx.len(hp + 8 + L, 'a local heap free list offset');
   const dataAddr = ctx.addr(hp + 8 + 2 * L, 'a local heap data address');
   const heapStart = ctx.at(dataAddr, `the local heap data of ${label}`);
   b.need(heapStart, dataSize, `the local heap data of ${label}`);
+  checkFreeList(ctx, heapStart, dataSize, freeList, label);
   const nameAt = (offset: number): string => {
     if (offset >= dataSize) throw ctx.corrupt(`a link name offset ${offset} of ${label} lies outside its local heap`);
     let end = heapStart + offset;
@@ -75,6 +77,10 @@ function readSymbolTable(ctx: Ctx, btreeAddr: number, heapAddr: number, out: Map
     const entries = b.u16(p + 6);
     let q = p + 8 + 2 * O;
     b.need(q, entries * (L + O) + L, `a group B-tree node of ${label}`);
+    // the keys are offsets of names in the local heap (libhdf5 decodes them on every visit)
+    for (let i = 0; i <= entries; i++) {
+      if (ctx.len(q + i * (L + O), 'a group B-tree key') >= dataSize) throw ctx.corrupt(`a group B-tree key of ${label} lies outside its local heap`);
+    }
     for (let i = 0; i < entries; i++) {
       const child = ctx.addr(q + L, 'a group B-tree child');
       q += L + O;
@@ -85,11 +91,31 @@ function readSymbolTable(ctx: Ctx, btreeAddr: number, heapAddr: number, out: Map
   walk(btreeAddr, null, 0);
 }
 
+/**
+ * Walks a local heap's free list as libhdf5 does when it loads the heap (H5HL__fl_deserialize):
+ * every block must lie inside the heap, with a non-zero size; 1 ends the list.
+ */
+function checkFreeList(ctx: Ctx, heapStart: number, dataSize: number, head: number, label: string): void {
+  const L = ctx.L;
+  const seen = new Set<number>();
+  for (let at = head; at !== 1;) {
+    ctx.budget.spend();
+    if (at >= dataSize || seen.has(at)) throw ctx.corrupt(`the local heap of ${label} has a damaged free list`);
+    seen.add(at);
+    if (at + 2 * L > dataSize) throw ctx.corrupt(`the local heap of ${label} has a damaged free list`);
+    const next = ctx.len(heapStart + at, 'a local heap free block');
+    const size = ctx.len(heapStart + at + L, 'a local heap free block size');
+    if (next === 0 || at + size > dataSize) throw ctx.corrupt(`the local heap of ${label} has a damaged free list`);
+    at = next;
+  }
+}
+
 function readSymbolNode(ctx: Ctx, addr: number, nameAt: (o: number) => string, out: Map<string, number>, label: string): void {
   const b = ctx.b;
   const O = ctx.O;
   const p = ctx.at(addr, `a symbol table node of ${label}`);
   b.signature(p, 'SNOD', `a symbol table node of ${label}`);
+  if (b.u8(p + 4) !== 1) throw ctx.corrupt(`a symbol table node of ${label} has version ${b.u8(p + 4)}`);
   const count = b.u16(p + 6);
   const entrySize = 2 * O + 24;
   b.need(p + 8, count * entrySize, `a symbol table node of ${label}`);
@@ -98,6 +124,8 @@ function readSymbolNode(ctx: Ctx, addr: number, nameAt: (o: number) => string, o
     const e = p + 8 + i * entrySize;
     const nameOffset = b.uint(e, O, 'a link name offset');
     const objAddr = ctx.addr(e + O, 'an object address');
+    const cache = b.u32(e + 2 * O);
+    if (cache > 2) throw ctx.corrupt(`a symbol table entry of ${label} has unknown cache type ${cache}`);
     out.set(nameAt(nameOffset), objAddr);
   }
 }

@@ -19,6 +19,8 @@ export interface Superblock {
   L: number;
   base: number;
   rootAddress: number;
+  /** End of the file's allocated space (absolute; UNDEF when not recorded): nothing lies past it. */
+  eof: number;
 }
 
 /** Reads superblock v0–v3; v2 and v3 have their checksum verified. */
@@ -42,8 +44,10 @@ export function readSuperblock(b: Bytes): Superblock {
     const storedBase = b.uint(pos, O, 'the base address');
     eof = b.addr(pos + 2 * O, O, 'the end-of-file address');
     base = storedBase !== 0 ? storedBase : sb;
-    // root group symbol table entry: link name offset, object header address, …
+    // root group symbol table entry: link name offset, object header address, cache type, …
     rootAddress = b.addr(pos + 4 * O + O, O, 'the root group address');
+    const cache = b.u32(pos + 4 * O + 2 * O);
+    if (cache > 2) throw b.corrupt(`the root group's symbol table entry has unknown cache type ${cache}`);
   } else if (version === 2 || version === 3) {
     O = b.u8(sb + 9);
     L = b.u8(sb + 10);
@@ -63,5 +67,5 @@ export function readSuperblock(b: Bytes): Superblock {
     throw b.corrupt(`the file is truncated: its superblock says ${eof} bytes, but only ${b.length} are there`);
   }
   if (rootAddress === UNDEF) throw b.corrupt('the superblock has no root group');
-  return { version, O, L, base, rootAddress };
+  return { version, O, L, base, rootAddress, eof };
 }
