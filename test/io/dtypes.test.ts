@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel, ModelFormatError, saveModel, UpconvError } from '../../bindings/io/index.js';
 import { halfToFloat } from '../../bindings/io/half.js';
+import { hasTfjs, importTfjs, tfjsTitle } from './tfjs_peer.js';
 import { tinyModel, tinyWeights } from './tiny.js';
 
 function tiny() {
@@ -92,14 +93,8 @@ describe('the combinations tfjs-core reads decode as it decodes them', () => {
     b.getWeights()[0].data.forEach((x, i) => expect(x).toBe(i % 2));
   });
 
-  it('tfjs-core itself agrees (when @tensorflow/tfjs is installed)', async () => {
-    let tf: typeof import('@tensorflow/tfjs');
-    try {
-      tf = await import('@tensorflow/tfjs');
-    } catch {
-      console.warn('skipped: @tensorflow/tfjs is not installed');
-      return;
-    }
+  it.skipIf(!hasTfjs)(tfjsTitle('tfjs-core\'s own decodeWeights reads and refuses the same'), async () => {
+    const tf = await importTfjs();
     const cases: [Record<string, unknown>, number, (v: DataView, i: number) => void][] = [
       [{ quantization: { dtype: 'uint8', scale: 0.013, min: -0.2 } }, 1, (v, i) => v.setUint8(i, 7 * i)],
       [{ quantization: { dtype: 'uint16', scale: 1e-4, min: 0.5 } }, 2, (v, i) => v.setUint16(2 * i, 999 * i, true)],

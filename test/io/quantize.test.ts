@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadModel, saveModel, WeightsError } from '../../bindings/io/index.js';
 import { floatToHalf, quantizeAffine } from '../../bindings/io/quantize.js';
 import { halfToFloat } from '../../bindings/io/half.js';
+import { hasTfjs, importTfjs, tfjsTitle } from './tfjs_peer.js';
 import { fixture, TINY_INPUT, tinyModel, tinyWeights } from './tiny.js';
 
 interface Oracle {
@@ -121,14 +122,8 @@ describe('saveModel with dtype', () => {
     y.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(tol));
   });
 
-  it('tf.js loads the quantized files and predicts what upconv predicts from them', async () => {
-    let tf: typeof import('@tensorflow/tfjs');
-    try {
-      tf = await import('@tensorflow/tfjs');
-    } catch {
-      console.warn('skipped: @tensorflow/tfjs is not installed');
-      return;
-    }
+  it.skipIf(!hasTfjs)(tfjsTitle('tf.js loads the quantized files and predicts what upconv predicts from them'), async () => {
+    const tf = await importTfjs();
     for (const dtype of ['float16', 'uint8', 'uint16'] as const) {
       const art = saveModel(reference(), { dtype });
       const model = await tf.loadLayersModel(tf.io.fromMemory({
