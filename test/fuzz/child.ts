@@ -11,7 +11,6 @@
  * load whose outputs are wrong), 'memory' (the process's peak RSS passed the bound).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { Conv2D, Conv2DTranspose, Dense, init, Reshape, Sequential, setBackend, setSeed, tensor, UpSampling2D } from '../../bindings/index.js';
@@ -28,9 +27,11 @@ import { mutantSeed, mutateBytes, mutateJson, signatureOffsets } from './mutate.
 export const MAX_RSS = 1024 * 2 ** 20;
 const LIMITS = { maxWeightBytes: 256 * 2 ** 20, maxFileBytes: 512 * 2 ** 20, timeoutMs: 2000 };
 
-const job = JSON.parse(process.argv[2]) as { root: string; item: number; start: number; end: number; base: number; dump?: string; keepLoaded?: string };
+const job = JSON.parse(process.argv[2]) as { root: string; tmp: string; item: number; start: number; end: number; base: number; dump?: string; keepLoaded?: string };
 const item: Item = corpus(job.root).items[job.item];
-const tmp = mkdtempSync(join(tmpdir(), 'upconv-fuzz-'));
+// a folder of the harness's own (removed by it even when this process is killed)
+mkdirSync(job.tmp, { recursive: true });
+const tmp = mkdtempSync(join(job.tmp, 'child-'));
 
 function emit(x: unknown): void {
   writeSync(1, `${JSON.stringify(x)}\n`);

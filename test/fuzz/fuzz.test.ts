@@ -90,7 +90,7 @@ async function runItem(index: number, item: Item, start: number, end: number, ta
   while (next < end && restarts < 20) {
     const keepLoaded = H5PY ? join(dir, 'loaded') : undefined;
     if (keepLoaded) mkdirSync(keepLoaded, { recursive: true });
-    const job = JSON.stringify({ root: ROOT, item: index, start: next, end, base: BASE, dump, keepLoaded });
+    const job = JSON.stringify({ root: ROOT, tmp: join(dir, 'tmp'), item: index, start: next, end, base: BASE, dump, keepLoaded });
     const lines: Line[] = [];
     let stderr = '';
     let buffered = '';
