@@ -5,6 +5,10 @@ export { idot } from "./dot";
 export { scaleShift, activation, softmax, softmaxStrided, reluClip, firstNonFinite } from "./elementwise";
 export { resizeNearest } from "./resize_nearest";
 export { resizeBilinear } from "./resize_bilinear";
+export { resample, resampleGrad } from "./resample";
+export { depthwise } from "./depthwise";
+export { moments } from "./moments";
+export { normFold, normApply, layerNormApply, pixelNorm } from "./norm";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {
@@ -15,3 +19,8 @@ export function heapBase(): usize {
 export function flavour(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
 }
+export {
+  igemmWeightGrad, columnSum, activationGrad, softmaxGrad, reluClipGrad, resizeNearestGrad, resizeBilinearGrad,
+  channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask, dropoutMask,
+} from "./grad";
+export { adamUpdate, sgdUpdate, rmspropUpdate } from "./optim";

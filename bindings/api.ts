@@ -22,12 +22,25 @@ export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { ReLU, type ReLUOptions } from './layers/relu.js';
 export { ELU, type ELUOptions } from './layers/elu.js';
 export { Softmax, type SoftmaxOptions } from './layers/softmax.js';
+export { DepthwiseConv2D, type DepthwiseConv2DOptions } from './layers/depthwise_conv2d.js';
+export { SeparableConv2D, type SeparableConv2DOptions } from './layers/separable_conv2d.js';
+export { LayerNormalization, type LayerNormalizationOptions } from './layers/layer_normalization.js';
+export { GroupNormalization, type GroupNormalizationOptions } from './layers/group_normalization.js';
+export { InstanceNormalization, type InstanceNormalizationOptions } from './layers/instance_normalization.js';
+export { ContribInstanceNormalization, type ContribInstanceNormalizationOptions } from './layers/contrib_instance_normalization.js';
+export { PixelNormalization, type PixelNormalizationOptions } from './layers/pixel_normalization.js';
 export type { ActivationName } from './activations.js';
 export type { Padding, Shape, Dim } from './shape_rules.js';
 export { resetNames } from './layers/naming.js';
 export { setSeed } from './random.js';
 export {
-  UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError,
+  UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError, TrainingError,
 } from './errors.js';
 export { CustomLayer, type CustomCall, type CustomWeight } from './layers/custom_layer.js';
 export type { ActivationArg } from './layers/activation_arg.js';
+export { Optimizer, Adam, SGD, RMSprop, type AdamOptions, type SGDOptions, type RMSpropOptions } from './train/optimizers.js';
+export { Loss, BinaryCrossentropy, type BinaryCrossentropyOptions, type LossName } from './train/losses.js';
+export type { MetricName } from './train/metrics.js';
+export type { CompileOptions, FitOptions, EvaluateOptions, History, Callback, Logs, TrainOnBatchOptions } from './train/trainer.js';
+export { Variable } from './train/variables.js';
+export type { GradientOptions, Gradients } from './train/gradients.js';

@@ -37,3 +37,8 @@ export class MemoryLimitError extends UpconvError {
 export class BackendError extends UpconvError {
   constructor(message: string) { super(message, 'BACKEND', 'BackendError'); }
 }
+
+/** A training step that cannot go on: a non-finite loss or gradient, a model that was not compiled. */
+export class TrainingError extends UpconvError {
+  constructor(message: string) { super(message, 'TRAINING', 'TrainingError'); }
+}

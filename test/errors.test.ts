@@ -133,8 +133,8 @@ describe('layer arguments Keras rejects (ConfigError naming the layer)', () => {
     expectError(() => new Conv2D(1, 3, { padding: 'full' as 'same', name: 'conv2d_9' }), ConfigError, 'conv2d_9', 'padding', 'full');
     expectError(() => new Conv2DTranspose(1, 3, { padding: 'causal' as 'same', name: 'conv2d_transpose_3' }),
       ConfigError, 'conv2d_transpose_3', 'padding', 'causal');
-    expectError(() => new UpSampling2D({ interpolation: 'area' as 'nearest', name: 'up_sampling2d_9' }),
-      ConfigError, 'up_sampling2d_9', 'interpolation', 'area');
+    expectError(() => new UpSampling2D({ interpolation: 'lanczos7' as 'nearest', name: 'up_sampling2d_9' }),
+      ConfigError, 'up_sampling2d_9', 'interpolation', 'lanczos7', 'mitchellcubic');
     expectError(() => new Dense(4, { activation: 'not_an_activation', name: 'dense_9' }), ConfigError, 'dense_9', 'activation', 'not_an_activation');
     expectError(() => new Conv2D(4, 3, { activation: 'softsignn', name: 'conv2d_9' }), ConfigError, 'conv2d_9', 'softsignn');
     expectError(() => new Conv2DTranspose(4, 3, { activation: 'gelu_fast', name: 'conv2d_transpose_3' }), ConfigError, 'conv2d_transpose_3', 'gelu_fast');
@@ -471,8 +471,8 @@ describe('modelFromJSON errors (ModelFormatError naming the layer and the proble
       { class_name: 'Conv2D', config: { name: 'conv2d_7', filters: 2, kernel_size: 3, padding: 'full', batch_input_shape: [null, 4, 4, 1] } },
     ])), ModelFormatError, 'conv2d_7', 'full');
     expectError(() => modelFromJSON(seq([
-      { class_name: 'UpSampling2D', config: { name: 'up_7', size: [2, 2], interpolation: 'bicubic', batch_input_shape: [null, 4, 4, 1] } },
-    ])), ModelFormatError, 'up_7', 'bicubic');
+      { class_name: 'UpSampling2D', config: { name: 'up_7', size: [2, 2], interpolation: 'cubic', batch_input_shape: [null, 4, 4, 1] } },
+    ])), ModelFormatError, 'up_7', 'cubic');
     expectError(() => modelFromJSON(seq([
       { class_name: 'Conv2DTranspose', config: { name: 'conv2d_transpose_3', filters: 1, kernel_size: [3, 3], strides: [2, 2], output_padding: [2, 2], batch_input_shape: [null, 4, 4, 1] } },
     ])), ModelFormatError, 'conv2d_transpose_3', /output_?padding/i);

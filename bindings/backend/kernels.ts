@@ -8,6 +8,11 @@
  * - kernels never allocate and never touch memory outside the ranges their arguments describe.
  */
 
+import type { TrainKernels } from './kernels/train.js';
+import type { ResampleKernels } from './kernels/resample.js';
+import type { DepthwiseKernels } from './kernels/depthwise.js';
+import type { NormKernels } from './kernels/norm.js';
+
 /** Activation codes, identical in assembly/activations.ts. */
 export const Act = {
   Linear: 0,
@@ -119,7 +124,8 @@ export interface ResizeKernels {
  * backend/kernels/, its AssemblyScript in assembly/<family>.ts (exported from assembly/index.ts),
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
-export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels {}
+export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
+  ResampleKernels, DepthwiseKernels, NormKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

@@ -2,6 +2,10 @@ import type { Backend, KernelMemory, Kernels } from './kernels.js';
 import { elementwiseKernels } from './reference/elementwise.js';
 import { gemmKernels } from './reference/gemm.js';
 import { resizeKernels } from './reference/resize.js';
+import { trainKernels } from './reference/train.js';
+import { resampleKernels } from './reference/resample.js';
+import { depthwiseKernels } from './reference/depthwise.js';
+import { normKernels } from './reference/norm.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -32,7 +36,8 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
       }
     },
   };
-  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v) };
+  return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
+    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v) };
 }
 
 export const referenceBackend: Backend = {

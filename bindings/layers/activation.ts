@@ -1,7 +1,8 @@
 import { type ActivationName, type ActivationSpec, resolveActivation } from '../activations.js';
 import { checkKeys, optionsOf } from '../args.js';
 import { ActivationOp } from '../ops/activation.js';
-import type { Op } from '../ops/op.js';
+import { IdentityOp, type Op } from '../ops/op.js';
+import type { CallArgs } from './node.js';
 import type { Shape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 
@@ -22,7 +23,14 @@ export class Activation extends Layer {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][]): Op {
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    const n = this.activation.name;
+    return n === 'sigmoid' || n === 'softmax' ? n : null;
+  }
+
+  /** @internal */
+  operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs = {}): Op {
+    if (call.linearOutput) return new IdentityOp(this.name); // the loss takes the logits
     return new ActivationOp(this.name, this.activation, inputs[0]);
   }
 

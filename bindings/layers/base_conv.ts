@@ -1,4 +1,5 @@
-import type { ActivationSpec } from '../activations.js';
+import { type ActivationSpec, resolveActivation } from '../activations.js';
+import type { CallArgs } from './node.js';
 import { bool, channelsLast, checkKeys, oneOf, optionsOf, pair, positiveInt } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { type Padding, type Shape, shapeString } from '../shape_rules.js';
@@ -49,6 +50,17 @@ export abstract class BaseConv extends Layer {
     this.act = resolveActivationArg(o.activation, this.label);
     this.activation = this.act.spec;
     this.useBias = o.useBias === undefined ? true : bool(o.useBias, 'useBias', this.label);
+  }
+
+  /** @internal */
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    const n = this.act.layer ? null : this.activation.name;
+    return n === 'sigmoid' || n === 'softmax' ? n : null;
+  }
+
+  /** The activation a call computes (linear when the loss takes the logits). */
+  protected activationFor(call: CallArgs): ActivationSpec {
+    return call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
   }
 
   /** The host op followed by an activation layer, if the activation is one. */

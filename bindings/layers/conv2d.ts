@@ -3,6 +3,7 @@ import type { Op } from '../ops/op.js';
 import { convAxis, mapDim, type Shape } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
 import type { WeightSpec } from './layer.js';
+import type { CallArgs } from './node.js';
 
 /** Keras Conv2D: cross-correlation, NHWC, kernel (kh, kw, in, filters), `same` padding extra at the end. */
 export class Conv2D extends BaseConv {
@@ -27,7 +28,7 @@ export class Conv2D extends BaseConv {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][], output: readonly number[]): Op {
+  operator(inputs: readonly number[][], output: readonly number[], call: CallArgs = {}): Op {
     const [h, w, c] = inputs[0];
     const [kh, kw] = this.kernelSize;
     const [sh, sw] = this.strides;
@@ -37,7 +38,7 @@ export class Conv2D extends BaseConv {
       kernel: this.kernelSize, strides: this.strides, dilation: this.dilationRate,
       padTop: convAxis(h, kh, sh, dh, this.padding).padBefore,
       padLeft: convAxis(w, kw, sw, dw, this.padding).padBefore,
-      useBias: this.useBias, activation: this.activation,
+      useBias: this.useBias, activation: this.activationFor(call),
     }), output);
   }
 

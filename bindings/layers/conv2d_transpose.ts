@@ -4,6 +4,7 @@ import type { Op } from '../ops/op.js';
 import { deconvAxis, mapDim, type Shape } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
 import type { WeightSpec } from './layer.js';
+import type { CallArgs } from './node.js';
 
 export interface Conv2DTransposeOptions extends ConvOptions {
   outputPadding?: number | readonly [number, number] | null;
@@ -54,13 +55,13 @@ export class Conv2DTranspose extends BaseConv {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][], output: readonly number[]): Op {
+  operator(inputs: readonly number[][], output: readonly number[], call: CallArgs = {}): Op {
     const [h, w, c] = inputs[0];
     return this.withActivation(new Conv2DTransposeOp(this.name, {
       inH: h, inW: w, inC: c, outH: output[0], outW: output[1], filters: this.filters,
       kernel: this.kernelSize, strides: this.strides, dilation: this.dilationRate,
       cropTop: this.axis(h, 0).cropStart, cropLeft: this.axis(w, 1).cropStart,
-      useBias: this.useBias, activation: this.activation,
+      useBias: this.useBias, activation: this.activationFor(call),
     }), output);
   }
 

@@ -1,4 +1,5 @@
-import type { ActivationSpec } from '../activations.js';
+import { type ActivationSpec, resolveActivation } from '../activations.js';
+import type { CallArgs } from './node.js';
 import { bool, checkKeys, optionsOf, positiveInt } from '../args.js';
 import { ShapeError } from '../errors.js';
 import { DenseOp } from '../ops/dense.js';
@@ -48,11 +49,18 @@ export class Dense extends Layer {
   }
 
   /** @internal */
-  operator(inputs: readonly number[][]): Op {
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    const n = this.act.layer ? null : this.activation.name;
+    return n === 'sigmoid' || n === 'softmax' ? n : null;
+  }
+
+  /** @internal */
+  operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs = {}): Op {
     const x = inputs[0];
     let rows = 1;
     for (let i = 0; i < x.length - 1; i++) rows *= x[i];
-    const op = new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation: this.activation });
+    const activation = call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
+    const op = new DenseOp(this.name, { rows, inFeatures: x[x.length - 1], units: this.units, useBias: this.useBias, activation });
     return withActivationLayer(op, this.act.layer, [...x.slice(0, -1), this.units]);
   }
 

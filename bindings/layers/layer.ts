@@ -149,6 +149,11 @@ export abstract class Layer {
     return [];
   }
 
+  /** @internal The activation this layer's output ends with, when the loss may take its logits instead. */
+  outputActivation(): 'sigmoid' | 'softmax' | null {
+    return null;
+  }
+
   /** @internal The operator that runs one call, for concrete sample shapes. */
   operator(_inputs: readonly number[][], _output: readonly number[], _call: CallArgs): Op {
     return new IdentityOp(this.name);
@@ -256,6 +261,11 @@ export abstract class Layer {
   weightArrays(): readonly Float32Array[] {
     this.values ??= this.initialValues();
     return this.values;
+  }
+
+  /** @internal The weight arrays were changed in place (a training step): plans re-pack. */
+  touchWeights(): void {
+    this.weightsVersion++;
   }
 
   /** @internal Replaces the weights with checked arrays of the specs' sizes. */

@@ -12,6 +12,10 @@ export interface CallArgs {
   readonly training?: boolean;
   /** Other keyword arguments a file's node carries (e.g. TFOpLambda's `block_size`). @internal */
   readonly kwargs?: Readonly<Record<string, unknown>>;
+  /** @internal A training step of a model whose compile froze this layer (BN: inference mode). */
+  readonly frozen?: boolean;
+  /** @internal Leave out a sigmoid/softmax activation: the loss takes the logits. */
+  readonly linearOutput?: boolean;
 }
 
 /**

@@ -18,7 +18,14 @@ import { ELU } from './elu.js';
 import { ReLU } from './relu.js';
 import { Reshape } from './reshape.js';
 import { Softmax } from './softmax.js';
-import { UpSampling2D } from './up_sampling2d.js';
+import { type Interpolation, UpSampling2D } from './up_sampling2d.js';
+import { ContribInstanceNormalization } from './contrib_instance_normalization.js';
+import { DepthwiseConv2D } from './depthwise_conv2d.js';
+import { GroupNormalization, TfaGroupNormalization } from './group_normalization.js';
+import { InstanceNormalization } from './instance_normalization.js';
+import { LayerNormalization } from './layer_normalization.js';
+import { PixelNormalization, PixelNormAlias } from './pixel_normalization.js';
+import { SeparableConv2D } from './separable_conv2d.js';
 
 export type Config = Record<string, unknown>;
 
@@ -36,7 +43,7 @@ const IGNORED = new Set([
   'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer',
   'kernel_constraint', 'bias_constraint', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer',
   'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint',
-  'momentum', 'seed', 'noise_shape', 'synchronized', 'fused', 'virtual_batch_size', 'adjustment', 'renorm_clipping',
+  'seed', 'noise_shape', 'synchronized', 'fused', 'virtual_batch_size', 'adjustment', 'renorm_clipping',
   'renorm_momentum', 'lora_alpha', 'input_dtype', 'autocast', 'build_config', 'optional', 'registered_name', 'module',
 ]);
 
@@ -96,9 +103,10 @@ add('ReLU', ['max_value', 'negative_slope', 'threshold'], (c) => new ReLU(define
 })));
 add('ELU', ['alpha'], (c) => new ELU(defined({ ...common(c), alpha: c.alpha as number })));
 add('Softmax', ['axis'], (c) => new Softmax(defined({ ...common(c), axis: c.axis as number })));
-add('UpSampling2D', ['size', 'interpolation'], (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as 'nearest' })));
-add('BatchNormalization', ['axis', 'epsilon', 'center', 'scale'], (c) => new BatchNormalization(defined({
+add('UpSampling2D', ['size', 'interpolation'], (c) => new UpSampling2D(defined({ ...common(c), size: c.size as [number, number], interpolation: c.interpolation as Interpolation })));
+add('BatchNormalization', ['axis', 'epsilon', 'center', 'scale', 'momentum'], (c) => new BatchNormalization(defined({
   ...common(c), axis: c.axis as number, epsilon: c.epsilon as number, center: c.center as boolean, scale: c.scale as boolean,
+  momentum: c.momentum as number,
 })));
 add('Conv2D', ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias'], (c) => new Conv2D(c.filters as number, c.kernel_size as [number, number], defined({
   ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
@@ -108,6 +116,38 @@ add('Conv2DTranspose', ['filters', 'kernel_size', 'strides', 'padding', 'dilatio
   ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
   activation: c.activation as 'linear', useBias: c.use_bias as boolean, outputPadding: c.output_padding as [number, number] | null,
 })));
+
+const DEPTHWISE_KEYS = ['kernel_size', 'strides', 'padding', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias',
+  'depthwise_initializer', 'depthwise_regularizer', 'depthwise_constraint'];
+const depthwiseOptions = (c: Config) => defined({
+  ...common(c), strides: c.strides as [number, number], padding: c.padding as 'same', dilationRate: c.dilation_rate as [number, number],
+  depthMultiplier: c.depth_multiplier as number, activation: c.activation as 'linear', useBias: c.use_bias as boolean,
+});
+add('DepthwiseConv2D', DEPTHWISE_KEYS, (c) => new DepthwiseConv2D(c.kernel_size as [number, number], depthwiseOptions(c)));
+add('SeparableConv2D', [...DEPTHWISE_KEYS, 'filters', 'pointwise_initializer', 'pointwise_regularizer', 'pointwise_constraint'],
+  (c) => new SeparableConv2D(c.filters as number, c.kernel_size as [number, number], depthwiseOptions(c)));
+const affine = (c: Config) => ({ epsilon: c.epsilon as number, center: c.center as boolean, scale: c.scale as boolean });
+add('LayerNormalization', ['axis', 'epsilon', 'center', 'scale', 'rms_scaling'], (c) => new LayerNormalization(defined({
+  ...common(c), ...affine(c), axis: c.axis as number, rmsScaling: c.rms_scaling as boolean,
+})));
+const groupNorm = (c: Config) => defined({ ...common(c), ...affine(c), groups: c.groups as number, axis: c.axis as number });
+add('GroupNormalization', ['groups', 'axis', 'epsilon', 'center', 'scale'], (c) => new GroupNormalization(groupNorm(c)));
+add('Addons>GroupNormalization', ['groups', 'axis', 'epsilon', 'center', 'scale'], (c) => new TfaGroupNormalization(groupNorm(c)));
+// tfa writes groups = C at build; InstanceNormalization forces -1, so the saved value is ignored
+add('Addons>InstanceNormalization', ['groups', 'axis', 'epsilon', 'center', 'scale'], (c) => new InstanceNormalization(defined({
+  ...common(c), ...affine(c), axis: c.axis as number,
+})));
+// keras_contrib's InstanceNormalization: axis null = the whole sample, (x - mean)/(std + eps)
+add('InstanceNormalization', ['axis', 'epsilon', 'center', 'scale'], (c) => new ContribInstanceNormalization(defined({
+  ...common(c), ...affine(c), axis: c.axis as number | null,
+})));
+// ProGAN/StyleGAN custom layers: x / sqrt(mean(x², -1) + 1e-8) under the class names repositories use
+add('PixelNormalization', ['epsilon'], (c) => new PixelNormalization(defined({ ...common(c), epsilon: c.epsilon as number })));
+add('PixelNorm', ['epsilon', 'channel_axis'], (c) => {
+  if (c.channel_axis !== undefined && c.channel_axis !== -1) throw new ConfigError(`PixelNorm '${String(c.name)}': channel_axis ${JSON.stringify(c.channel_axis)} is not supported (channels last: -1)`);
+  return new PixelNormAlias('PixelNorm', defined({ ...common(c), epsilon: c.epsilon as number }));
+});
+add('PixelNormLayer', ['epsilon'], (c) => new PixelNormAlias('PixelNormLayer', defined({ ...common(c), epsilon: c.epsilon as number })));
 
 /**
  * Registers a layer implementation for a class name that model files use (a custom layer such
@@ -144,7 +184,7 @@ export function checkLayerEntry(entry: unknown, where: string): string[] {
   const name = (config as Config).name;
   const at = `${where} (${cls}${typeof name === 'string' ? ` '${name.slice(0, 128)}'` : ''})`;
   for (const [key, value] of Object.entries(config as Config)) {
-    const allowed = DEFAULTS.get(key);
+    const allowed = f.keys.has(key) ? undefined : DEFAULTS.get(key);
     if (allowed) {
       if (!allowed.includes(value)) problems.push(`${at}: unsupported ${key} ${JSON.stringify(value)}`);
     } else if (!COMMON_KEYS.has(key) && !f.keys.has(key) && !IGNORED.has(key)) {

@@ -10,6 +10,12 @@ import { buildPlan, type Plan } from './plan.js';
 import { Program } from './program.js';
 import { modelConfig } from './serialize.js';
 import { summaryText } from './summary.js';
+import { computeGradients, type GradientOptions, type Gradients, trainableWeightsOf } from '../train/gradients.js';
+import type { Variable } from '../train/variables.js';
+import {
+  type CompileOptions, type Compiled, compileModel, evaluate, type EvaluateOptions, fit, type FitOptions, type History,
+  trainOnBatch, type TrainOnBatchOptions,
+} from '../train/trainer.js';
 
 /** Anything `tensor()` accepts, or a Tensor. */
 export type TensorLike = Tensor | Float32Array | readonly number[] | readonly (readonly unknown[])[];
@@ -96,6 +102,68 @@ export class Model extends Layer {
   get graph(): Graph {
     if (!this.graphValue) throw new UpconvError(`${this.label}: this model has not yet been built; give the first layer an inputShape or call build() / predict()`);
     return this.graphValue;
+  }
+
+  /** Set to true (e.g. from a callback) to end `fit` after the current batch. */
+  stopTraining = false;
+  private compiled: Compiled | null = null;
+
+  /**
+   * Configures training (Keras `compile`): the optimizer, the loss (one per output, or one for
+   * all), metrics. The layers' trainable flags count as they are now: changing them later takes
+   * effect at the next compile (the documented Keras contract, as tf.keras 2 implements it).
+   */
+  compile(options: CompileOptions): void {
+    this.compiled = compileModel(this, options);
+  }
+
+  /** One gradient step on a batch; returns the loss before the update ([loss, ...metrics] with metrics). */
+  trainOnBatch(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: TrainOnBatchOptions): number | number[] {
+    this.graph;
+    return trainOnBatch(this, this.compiled, x, y, options);
+  }
+
+  /** Trains for a number of epochs (Keras `fit`); resolves to the History. */
+  fit(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: FitOptions): Promise<History> {
+    this.graph;
+    return fit(this, this.compiled, x, y, options);
+  }
+
+  /** The loss (and metrics) in inference mode, averaged over batches (Keras `evaluate`). */
+  evaluate(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: EvaluateOptions): number | number[] {
+    this.graph;
+    return evaluate(this, this.compiled, x, y, options);
+  }
+
+  /** The trainable weights now, as Variables (Keras `model.trainable_weights`). */
+  get trainableWeights(): Variable[] {
+    return trainableWeightsOf(this);
+  }
+
+  /**
+   * The loss of a batch and its gradients with respect to `wrt` (default: the trainable weights),
+   * with the layers in training mode; changes nothing. With `optimizer.applyGradients` this is the
+   * custom training loop of Keras's `train_step` with `tf.GradientTape`.
+   */
+  computeGradients(x: ModelInput, y: TensorLike, options: GradientOptions): Gradients {
+    this.graph;
+    return computeGradients(this, x, y, options);
+  }
+
+  /** @internal Every layer of the model and its nested models (weighted or not), each once. */
+  weightLayersAll(): Layer[] {
+    const out: Layer[] = [];
+    const seen = new Set<Layer>();
+    const walk = (m: Model) => {
+      for (const l of m.layers) {
+        if (seen.has(l)) continue;
+        seen.add(l);
+        if (l instanceof Model) walk(l);
+        else out.push(l);
+      }
+    };
+    walk(this);
+    return out;
   }
 
   /** The input tensors (Keras `model.inputs`). */
@@ -308,7 +376,8 @@ export class Model extends Layer {
   // ---- running ----
 
   /** The tensors of a predict call, one per model input, checked against the inputs' shapes. */
-  private coerceInputs(x: ModelInput, what: string): Tensor[] {
+  /** @internal */
+  coerceInputs(x: ModelInput, what: string): Tensor[] {
     const g = this.graph;
     let list: unknown[];
     if (x instanceof Tensor) list = [x];

@@ -9,7 +9,7 @@
 import type { Backend, KernelMemory, Kernels } from '../backend/kernels.js';
 import { MemoryLimitError, ShapeError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
-import type { KerasTensor, Node } from '../layers/node.js';
+import type { CallArgs, KerasTensor, Node } from '../layers/node.js';
 import { align } from '../memory/planner.js';
 import type { Epilogue, MemoryViews, Op } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
@@ -20,10 +20,24 @@ export interface GraphModel {
   readonly graph: Graph;
 }
 
+/** How a program is made: for predict, or for a training step. */
+export interface ProgramMode {
+  /** Layers run in training mode (BatchNormalization batch statistics, Dropout masks). */
+  readonly training: boolean;
+  /** Whether a layer's weights train (the compile-time flags); frozen BNs run in inference mode. */
+  trainable(layer: Layer): boolean;
+  /** Model outputs produced by a sigmoid/softmax are left as logits (the loss applies it). */
+  readonly logits: boolean;
+}
+
+export const PREDICT: ProgramMode = { training: false, trainable: () => false, logits: false };
+
 /** One primitive layer call. */
 export interface Call {
   readonly layer: Layer;
-  readonly op: Op;
+  op: Op;
+  /** The node's own call arguments (from the graph). */
+  readonly args: CallArgs;
   /** Value ids read, and the one written. */
   readonly inputs: readonly number[];
   readonly output: number;
@@ -80,12 +94,18 @@ export class Program {
   readonly outputValues: number[] = [];
   readonly zeroRow: number;
   readonly staticEnd: number;
+  readonly mode: ProgramMode;
+  /** For each model output: the activation its logits shortcut left to the loss (logits mode). */
+  readonly outputActivation: ('sigmoid' | 'softmax' | null)[] = [];
   /** Layers whose weights the statics hold, with the version packed. */
   private readonly packed: { layer: Layer; version: number; calls: Call[] }[] = [];
 
-  constructor(backend: Backend, model: GraphModel, inputShapes: readonly (readonly number[])[], limit: number, label: string) {
+  constructor(backend: Backend, model: GraphModel, inputShapes: readonly (readonly number[])[], limit: number, label: string,
+              mode: ProgramMode = PREDICT) {
     this.backend = backend;
+    this.mode = mode;
     this.flatten(model, inputShapes, label);
+    this.makeOps();
     this.decideBuffers();
     // static layout (before any memory is made)
     const base = 64; // any backend's base is below this
@@ -176,10 +196,32 @@ export class Program {
     const shapes = ins.map((v) => this.values[v].shape as number[]);
     const { output } = layer.planCall(shapes as Shape[]);
     if (output.some((d) => d === null)) throw new ShapeError(`${label}: ${layer.label} gives ${shapeString(output)} for inputs ${shapes.map(shapeString).join(', ')}`);
-    const op = layer.operator(shapes, output as number[], node.args);
     const out = this.newValue(output as number[]);
-    this.calls.push({ layer, op, inputs: ins, output: out, fused: false, epilogue: null, statics: 0 });
+    this.calls.push({ layer, op: null as unknown as Op, args: node.args, inputs: ins, output: out, fused: false, epilogue: null, statics: 0 });
     bound.set(node.outputs[0], out);
+  }
+
+  /** One op per call, with the mode's training flags and logits outputs. */
+  private makeOps(): void {
+    const producer = new Map<number, Call>();
+    for (const c of this.calls) producer.set(c.output, c);
+    const logitsCalls = new Set<Call>();
+    for (const v of this.outputValues) {
+      const c = producer.get(v);
+      const act = this.mode.logits && c ? c.layer.outputActivation() : null;
+      this.outputActivation.push(act);
+      if (act && c) logitsCalls.add(c);
+    }
+    for (const c of this.calls) {
+      const shapes = c.inputs.map((v) => this.values[v].shape as number[]);
+      const args: CallArgs = {
+        ...c.args,
+        training: c.args.training ?? (this.mode.training ? true : undefined),
+        frozen: this.mode.training ? !this.mode.trainable(c.layer) : undefined,
+        linearOutput: logitsCalls.has(c) ? true : undefined,
+      };
+      c.op = c.layer.operator(shapes, this.values[c.output].shape, args);
+    }
   }
 
   /**
@@ -190,8 +232,17 @@ export class Program {
   private decideBuffers(): void {
     const lastRead = new Array<number>(this.values.length).fill(-1);
     this.calls.forEach((c, i) => { for (const v of c.inputs) lastRead[v] = i; });
-    const END = this.calls.length;
+    const F = this.calls.length;
+    // a training step: forward calls 0..F-1, the loss at F, call i's backward at 2F - i
+    const END = this.mode.training ? 2 * F : F;
     for (const v of this.outputValues) lastRead[v] = END;
+    if (this.mode.training) {
+      this.calls.forEach((c, i) => {
+        const reads = c.op.backwardReads();
+        if (reads.inputs) for (const v of c.inputs) lastRead[v] = Math.max(lastRead[v], 2 * F - i);
+        if (reads.output) lastRead[c.output] = Math.max(lastRead[c.output], 2 * F - i);
+      });
+    }
     const protectedBuffers = new Set<number>();
     // the last read of any value a buffer holds so far (aliases made later read the value too)
     const bufferLastRead: number[] = [];
@@ -209,7 +260,7 @@ export class Program {
       protectedBuffers.add(b);
     }
     this.calls.forEach((c, i) => {
-      const inBuf = this.values[c.inputs[0]].buffer;
+      const inBuf = this.values[c.inputs[0]]?.buffer ?? -1;
       const outValue = this.values[c.output];
       if (c.op.aliasesInput) {
         place(c.output, inBuf);
@@ -224,6 +275,11 @@ export class Program {
         this.buffers[b].last = Math.max(this.buffers[b].last, i);
       }
     });
+    // values the backward pass reads stay alive until then
+    for (let v = 0; v < this.values.length; v++) {
+      const b = this.values[v].buffer;
+      if (b >= 0) this.buffers[b].last = Math.max(this.buffers[b].last, lastRead[v]);
+    }
     for (const v of this.outputValues) this.buffers[this.values[v].buffer].last = END;
     for (const b of this.buffers) if (b.first === -1) b.last = Math.max(b.last, 0);
     // epilogue fusion

@@ -5,7 +5,8 @@ import type { KerasTensor, Node } from '../layers/node.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import type { Tensor } from '../tensor.js';
 import type { Graph } from './graph.js';
-import { DEFERRED_GRAPH, Model, type ModelInput } from './model.js';
+import type { FitOptions, History, TrainOnBatchOptions } from '../train/trainer.js';
+import { DEFERRED_GRAPH, Model, type ModelInput, type TensorLike } from './model.js';
 import { formatBytes } from './program.js';
 
 export interface SequentialOptions {
@@ -166,6 +167,17 @@ export class Sequential extends Model {
   predictInto(x: ModelInput, out: Tensor): Tensor {
     this.buildOnFirstCall(x);
     return super.predictInto(x, out) as Tensor;
+  }
+
+  /** One gradient step on a batch (builds the model on its first call, as predict does). */
+  trainOnBatch(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: TrainOnBatchOptions): number | number[] {
+    this.buildOnFirstCall(x);
+    return super.trainOnBatch(x, y, options);
+  }
+
+  fit(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: FitOptions): Promise<History> {
+    this.buildOnFirstCall(x);
+    return super.fit(x, y, options);
   }
 
   private buildOnFirstCall(x: ModelInput): void {

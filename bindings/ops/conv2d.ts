@@ -1,7 +1,10 @@
 import type { ActivationSpec } from '../activations.js';
-import { activationSteps, epilogueAct } from './activation.js';
+import { resolveActivation } from '../activations.js';
+import { align } from '../memory/planner.js';
+import { activationSteps, epilogueAct, ownActivationGrad } from './activation.js';
+import { Conv2DTransposeOp } from './conv2d_transpose.js';
 import { gemmStep, packedSize, packWeights } from './gemm.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface Conv2DParams {
   readonly inH: number;
@@ -45,7 +48,7 @@ export class Conv2DOp extends Op {
   }
 
   zeroRowFloats(): number {
-    return this.p.inC;
+    return Math.max(this.p.inC, this.p.filters); // the backward's transposed conv reads rows of filters
   }
 
   tableBytes(batch: number): number {
@@ -89,5 +92,67 @@ export class Conv2DOp extends Op {
       gemmStep(ctx.kernels, M, T, K, N, inPtrs, outPtrs, ctx.statics, act, alpha),
       ...activationSteps(ctx.kernels, ctx.output, M * N, N, activation),
     ];
+  }
+
+  // ---- backward: dW over the forward's indirection table, db = Σ dz, and dx = the adjoint, a
+  // transposed convolution of dz with the same kernel (its Keras layout reads Conv2D's as is) ----
+
+  private adjointOp: Conv2DTransposeOp | null = null;
+
+  private adjoint(): Conv2DTransposeOp {
+    const p = this.p;
+    this.adjointOp ??= new Conv2DTransposeOp(this.layerName, {
+      inH: p.outH, inW: p.outW, inC: p.filters, outH: p.inH, outW: p.inW, filters: p.inC,
+      kernel: p.kernel, strides: p.strides, dilation: p.dilation, cropTop: p.padTop, cropLeft: p.padLeft,
+      useBias: false, activation: resolveActivation('linear', this.layerName),
+    });
+    return this.adjointOp;
+  }
+
+  private get tapTableBytes(): number {
+    return align(4 * this.taps);
+  }
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: this.p.activation.name !== 'linear' };
+  }
+
+  backwardStaticBytes(): number {
+    return this.tapTableBytes + this.adjoint().staticBytes();
+  }
+
+  packBackward(mem: MemoryViews, ptr: number, weights: readonly Float32Array[]): void {
+    const { inC: K, filters: N } = this.p;
+    for (let t = 0; t < this.taps; t++) mem.u32[(ptr >>> 2) + t] = 4 * t * K * N; // dW (kh, kw, in, out)
+    this.adjoint().pack(mem, ptr + this.tapTableBytes, weights);
+  }
+
+  backwardTableBytes(batch: number): number {
+    return align(4 * batch * this.p.outH * this.p.outW) + this.adjoint().tableBytes(batch);
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    const { inC: K, filters: N, outH, outW, activation } = this.p;
+    const M = ctx.batch * outH * outW;
+    const k = ctx.kernels;
+    const dz = ctx.dOutput;
+    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, dz, M * N, N);
+    const dW = ctx.dWeights;
+    if (dW) {
+      const dyPtrs = ctx.backTables;
+      for (let m = 0; m < M; m++) ctx.u32[(dyPtrs >>> 2) + m] = dz + 4 * N * m;
+      const inPtrs = ctx.tables;
+      const taps = ctx.backStatics;
+      const T = this.taps;
+      steps.push(() => k.igemmWeightGrad(M, T, K, N, inPtrs, dyPtrs, dW[0], taps, N, 1));
+      if (this.p.useBias) steps.push(() => k.columnSum(dz, M, N, dW[1]));
+    }
+    if (ctx.dInputs[0] >= 0) {
+      steps.push(...this.adjoint().steps({
+        kernels: k, f32: ctx.f32, u32: ctx.u32, batch: ctx.batch, inputs: [dz], output: ctx.dInputs[0],
+        statics: ctx.backStatics + this.tapTableBytes, tables: ctx.backTables + align(4 * M), zeroRow: ctx.zeroRow, epilogue: null,
+      }));
+    }
+    return steps;
   }
 }

@@ -1,7 +1,10 @@
 import type { ActivationSpec } from '../activations.js';
-import { activationSteps, epilogueAct } from './activation.js';
+import { resolveActivation } from '../activations.js';
+import { align } from '../memory/planner.js';
+import { activationSteps, epilogueAct, ownActivationGrad } from './activation.js';
+import { Conv2DOp } from './conv2d.js';
 import { gemmStep, packedSize, packWeights } from './gemm.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface Conv2DTransposeParams {
   readonly inH: number;
@@ -89,7 +92,7 @@ export class Conv2DTransposeOp extends Op {
   }
 
   zeroRowFloats(): number {
-    return this.p.inC;
+    return Math.max(this.p.inC, this.p.filters); // the backward's convolution reads rows of filters
   }
 
   tableBytes(batch: number): number {
@@ -138,6 +141,93 @@ export class Conv2DTransposeOp extends Op {
       weights += 4 * packedSize(T, K, N);
     }
     steps.push(...activationSteps(ctx.kernels, ctx.output, ctx.batch * oh * ow * N, N, activation));
+    return steps;
+  }
+
+  // ---- backward: dW per phase over the phase's indirection table, db = Σ dz over every output
+  // position, and dx = the adjoint, a convolution of dz with the same kernel (Conv2D reads the
+  // transposed layout (kh, kw, out, in) as its own (kh, kw, in', out')) ----
+
+  private adjointOp: Conv2DOp | null = null;
+
+  private adjoint(): Conv2DOp {
+    const p = this.p;
+    this.adjointOp ??= new Conv2DOp(this.layerName, {
+      inH: p.outH, inW: p.outW, inC: p.filters, outH: p.inH, outW: p.inW, filters: p.inC,
+      kernel: p.kernel, strides: p.strides, dilation: p.dilation, padTop: p.cropTop, padLeft: p.cropLeft,
+      useBias: false, activation: resolveActivation('linear', this.layerName),
+    });
+    return this.adjointOp;
+  }
+
+  /** Bytes of the per-phase dW tap-offset tables. */
+  private get tapTableBytes(): number {
+    return this.phases.reduce((s, ph) => s + align(4 * ph.taps.length), 0);
+  }
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: this.p.activation.name !== 'linear' };
+  }
+
+  backwardStaticBytes(): number {
+    return this.tapTableBytes + this.adjoint().staticBytes();
+  }
+
+  packBackward(mem: MemoryViews, ptr: number, weights: readonly Float32Array[]): void {
+    const { inC: K, filters: N } = this.p;
+    const kw = this.p.kernel[1];
+    let at = ptr;
+    for (const ph of this.phases) {
+      // dW (kh, kw, out, in): tap (a, b), k = in, n = out at ((a·kw + b)·N + n)·K + k
+      ph.taps.forEach(([a, b], t) => { mem.u32[(at >>> 2) + t] = 4 * (a * kw + b) * N * K; });
+      at += align(4 * ph.taps.length);
+    }
+    this.adjoint().pack(mem, ptr + this.tapTableBytes, weights);
+  }
+
+  private get dyTableBytes(): number {
+    return this.phases.reduce((s, ph) => s + 4 * ph.ys.length * ph.xs.length, 0);
+  }
+
+  backwardTableBytes(batch: number): number {
+    return align(batch * this.dyTableBytes) + this.adjoint().tableBytes(batch);
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    const { inC: K, outH: oh, outW: ow, filters: N, activation } = this.p;
+    const k = ctx.kernels;
+    const dz = ctx.dOutput;
+    const steps = ownActivationGrad(this.layerName, k, activation, ctx.output, dz, ctx.batch * oh * ow * N, N);
+    const dW = ctx.dWeights;
+    if (dW) {
+      let table = ctx.tables;
+      let dyTable = ctx.backTables;
+      let taps = ctx.backStatics;
+      for (const ph of this.phases) {
+        const T = ph.taps.length;
+        const M = ctx.batch * ph.ys.length * ph.xs.length;
+        let m = 0;
+        for (let b = 0; b < ctx.batch; b++) {
+          for (const y of ph.ys) for (const x of ph.xs) ctx.u32[(dyTable >>> 2) + m++] = dz + 4 * (((b * oh + y) * ow + x) * N);
+        }
+        const inPtrs = table;
+        const dyPtrs = dyTable;
+        const tapTable = taps;
+        if (T > 0) steps.push(() => k.igemmWeightGrad(M, T, K, N, inPtrs, dyPtrs, dW[0], tapTable, 1, K));
+        table += 4 * M * (T + 1);
+        dyTable += 4 * M;
+        taps += align(4 * T);
+      }
+      const rows = ctx.batch * oh * ow;
+      if (this.p.useBias) steps.push(() => k.columnSum(dz, rows, N, dW[1]));
+    }
+    if (ctx.dInputs[0] >= 0) {
+      steps.push(...this.adjoint().steps({
+        kernels: k, f32: ctx.f32, u32: ctx.u32, batch: ctx.batch, inputs: [dz], output: ctx.dInputs[0],
+        statics: ctx.backStatics + this.tapTableBytes, tables: ctx.backTables + align(ctx.batch * this.dyTableBytes),
+        zeroRow: ctx.zeroRow, epilogue: null,
+      }));
+    }
     return steps;
   }
 }

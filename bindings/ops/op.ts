@@ -7,6 +7,7 @@
  * it computes its tables once and answers every planning question from them.
  */
 import type { Act, Kernels } from '../backend/kernels.js';
+import { ConfigError } from '../errors.js';
 
 /** A cheap activation (linear, relu, leaky relu) that a GEMM or scale-shift epilogue applies. */
 export interface Epilogue {
@@ -38,6 +39,30 @@ export interface StepContext extends MemoryViews {
   readonly zeroRow: number;
   /** An activation taken over from the next op, for this op's epilogue (or null). */
   readonly epilogue: Epilogue | null;
+  /** In a training step: pointers to the layer's raw weights (Keras layout, spec order). */
+  readonly weights?: readonly number[];
+}
+
+/** What an op's backward steps need (a training step; see train/plan.ts). */
+export interface BackwardContext extends MemoryViews {
+  readonly kernels: Kernels;
+  readonly batch: number;
+  /** Forward input and output pointers (valid when `backwardReads` asked for them). */
+  readonly inputs: readonly number[];
+  readonly output: number;
+  /** The gradient of the output (the op may overwrite it). */
+  readonly dOutput: number;
+  /** Where to write each input's gradient; -1 when no gradient is needed for it. */
+  readonly dInputs: readonly number[];
+  /** The layer's weights (raw Keras layout, one pointer per spec) and their gradient accumulators (null: frozen). */
+  readonly weights: readonly number[];
+  readonly dWeights: readonly number[] | null;
+  /** The forward's statics and tables, and this op's own backward statics and tables. */
+  readonly statics: number;
+  readonly tables: number;
+  readonly backStatics: number;
+  readonly backTables: number;
+  readonly zeroRow: number;
 }
 
 export abstract class Op {
@@ -88,6 +113,31 @@ export abstract class Op {
 
   /** The kernel calls of one plan (writes the per-batch tables). */
   abstract steps(ctx: StepContext): Step[];
+
+  // ---- training ----
+
+  /** Which forward values the backward pass reads. */
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: false, output: false };
+  }
+
+  /** Bytes of backward-only weight-derived data (e.g. transposed packed weights). */
+  backwardStaticBytes(): number {
+    return 0;
+  }
+
+  /** Writes the backward statics (after every weight update). */
+  packBackward(_mem: MemoryViews, _ptr: number, _weights: readonly Float32Array[]): void {}
+
+  /** Bytes of per-batch backward tables and scratch. */
+  backwardTableBytes(_batch: number): number {
+    return 0;
+  }
+
+  /** The backward kernel calls (gradients of inputs and weights). */
+  backward(_ctx: BackwardContext): Step[] {
+    throw new ConfigError(`${this.layerName}: this layer cannot be trained yet (no backward pass)`);
+  }
 }
 
 /** An op whose output is its input (Reshape, Flatten, Dropout and other inference identities). */
@@ -101,6 +151,11 @@ export class IdentityOp extends Op {
   }
 
   steps(): Step[] {
+    return [];
+  }
+
+  /** The gradient passes through: the planner aliases the input's gradient to the output's. */
+  backward(): Step[] {
     return [];
   }
 }

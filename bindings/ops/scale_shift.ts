@@ -1,5 +1,6 @@
 import { Act } from '../backend/kernels.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { ConfigError } from '../errors.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface BatchNormParams {
   /** Values per sample, and channels (the last axis). */
@@ -57,5 +58,27 @@ export class BatchNormInferenceOp extends Op {
     const x = ctx.inputs[0];
     const out = ctx.output;
     return [() => k.scaleShift(x, out, rows, C, scale, shift, act, alpha)];
+  }
+
+  /** Inference mode inside a training step (a frozen BN): dx = dy · s, no weight updates. */
+  backwardStaticBytes(): number {
+    return 4 * this.p.channels; // zeros: the shift of dx = dy·s + 0
+  }
+
+  packBackward(mem: MemoryViews, ptr: number): void {
+    mem.f32.fill(0, ptr >>> 2, (ptr >>> 2) + this.p.channels);
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    if (ctx.dWeights) throw new ConfigError(`${this.layerName}: a trainable BatchNormalization in inference mode (node kwargs training=False) cannot be trained`);
+    if (ctx.dInputs[0] < 0) return [];
+    const C = this.p.channels;
+    const rows = (ctx.batch * this.p.count) / C;
+    const k = ctx.kernels;
+    const dy = ctx.dOutput;
+    const dx = ctx.dInputs[0];
+    const scale = ctx.statics;
+    const zeros = ctx.backStatics;
+    return [() => k.scaleShift(dy, dx, rows, C, scale, zeros, Act.Linear, 0)];
   }
 }
