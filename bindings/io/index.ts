@@ -25,7 +25,7 @@ import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { Model, setWeightsLoader } from '../model/model.js';
 import {
-  asModel, assignRefs, checkWeightBytes, DEFAULT_LIMITS, finish, type Limits, prepare, scopes, throwWeightProblems, v3Paths, type WeightRef,
+  asModel, assignRefs, checkWeightBytes, DEFAULT_LIMITS, finish, type Limits, prepare, v3Paths, type WeightRef,
 } from './assemble.js';
 import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
 import { findSuperblock, H5File } from './hdf5/file.js';
@@ -35,11 +35,14 @@ import { kerasWeightsBound } from './limits.js';
 import { type BinarySource, openSource, type Opened, safeRelative, sourceOptions, toBytes } from './source.js';
 import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, readShards, type TfjsModelJSON } from './tfjs.js';
 import { ZipArchive } from './zip.js';
+import { type KerasBytesOptions, saveKerasBytes, saveModelToPath } from './save.js';
+import { tfjsArtifacts, type TfjsSaveOptions } from './save_tfjs.js';
 
 export { CorruptFileError, FileSourceError, UnknownFormatError, UnsafePathError, UnsupportedModelError } from './errors.js';
 export { ConfigError, ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
 export type { ModelArtifacts, TfjsModelJSON, TfjsWeightEntry, TfjsWeightsGroup } from './tfjs.js';
 export type { BinarySource } from './source.js';
+export type { KerasBytesOptions, KerasFileFormat } from './save.js';
 
 /** tf.js in-memory artifacts: the model.json (object, text or bytes) and its weights. */
 export interface TfjsArtifacts {
@@ -321,9 +324,28 @@ function assignFrom(loaded: Model, model: Model, layers: Layer[], what: string):
   assignRefs(mine, refs, what);
 }
 
-export { saveModel } from './save.js';
-export type { SaveDtype, SaveOptions } from './save.js';
+export type { SaveDtype, TfjsSaveOptions } from './save_tfjs.js';
 
+/**
+ * Saves a model.
+ * - `saveModel(model, options?)`: TensorFlow.js artifacts in memory (`{modelJSON, weightData}`);
+ *   `options.dtype` 'float16' | 'uint8' | 'uint16' quantizes the weights as
+ *   tensorflowjs_converter does (see TfjsSaveOptions).
+ * - `saveModel(model, { format: 'keras' | 'h5' })`: the bytes of a Keras 3 `.keras` file or of a
+ *   legacy Keras `.h5` full-model file (any runtime; e.g. for a download in a browser).
+ * - `saveModel(model, path, options?)` (Node, Deno, Bun): writes the file the path names —
+ *   `gen.keras`, `gen.h5`, or TensorFlow.js files (`model.json`, or a folder); resolves when written.
+ * Keras reads both Keras files (`keras.models.load_model`); upconv's `loadModel` reads all three.
+ * Optimizer state is not saved.
+ */
+export function saveModel(model: Model, options?: TfjsSaveOptions): ModelArtifacts;
+export function saveModel(model: Model, options: KerasBytesOptions): Uint8Array;
+export function saveModel(model: Model, path: string, options?: TfjsSaveOptions): Promise<void>;
+export function saveModel(model: Model, target?: string | TfjsSaveOptions | KerasBytesOptions, options?: TfjsSaveOptions): ModelArtifacts | Uint8Array | Promise<void> {
+  if (typeof target === 'string') return saveModelToPath(model, target, options, tfjsArtifacts);
+  if (target !== null && typeof target === 'object' && 'format' in target) return saveKerasBytes(model, target);
+  return tfjsArtifacts(model, (target ?? undefined) as TfjsSaveOptions | undefined);
+}
 
 // `model.loadWeights(source)` on core models works once this entry is imported
 setWeightsLoader((model, source, options) => loadWeights(model, source as ModelSource, options as LoadOptions));

@@ -1,110 +1,138 @@
 /**
- * saveModel: a model in the TensorFlow.js Layers format, weights float32 or quantized exactly as
- * tensorflowjs_converter quantizes them (quantize.ts).
+ * saveModel's Keras forms: bytes of a `.keras` or `.h5` file (any runtime), and writing a file
+ * chosen by its path (Node, Deno, Bun): `.keras`, `.h5` / `.hdf5`, or TensorFlow.js files
+ * (`model.json`, another `.json` name, or a folder that gets model.json and its weights shard).
+ * Files are written to a temporary name next to the target and renamed, so a failed save never
+ * leaves half a file under the target's name.
  */
-import { checkKeys } from '../args.js';
-import { ConfigError, ModelFormatError, WeightsError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { Model } from '../model/model.js';
-import { asModel, scopes } from './assemble.js';
-import { floatToHalf, quantizeAffine } from './quantize.js';
-import { safeRelative } from './source.js';
-import type { ModelArtifacts, TfjsWeightEntry } from './tfjs.js';
+import { asModel } from './assemble.js';
+import { FileSourceError } from './errors.js';
+import { legacyH5Bytes } from './save_h5.js';
+import { kerasZipBytes } from './save_keras.js';
+import { hasFileSystem } from './source.js';
+import type { ModelArtifacts } from './tfjs.js';
 
-/** How saveModel stores weights. */
-export type SaveDtype = 'float32' | 'float16' | 'uint8' | 'uint16';
+/** The Keras file formats saveModel writes as bytes. */
+export type KerasFileFormat = 'keras' | 'h5';
 
-export interface SaveOptions {
-  /** Name of the weights file the model.json points to (default 'group1-shard1of1.bin'). */
-  weightsFile?: string;
-  /**
-   * How weights are stored (default 'float32', exact). 'float16', 'uint8' and 'uint16' write
-   * them quantized as `tensorflowjs_converter --quantize_float16 / --quantize_uint8 /
-   * --quantize_uint16` does, with a `quantization` block per weight: half the size (float16,
-   * 3 significant digits), a quarter (uint8: each weight array mapped linearly onto 256 levels,
-   * error at most half a level) or half (uint16, 65536 levels). loadModel and tf.js read them
-   * back as float32. float16 refuses weights beyond ±65504 (the converter would write Infinity).
-   */
-  dtype?: SaveDtype;
+/** `saveModel(model, { format })`: the bytes of a Keras file instead of tf.js artifacts. */
+export interface KerasBytesOptions {
+  /** 'keras': a Keras 3 `.keras` zip; 'h5': a legacy Keras (tf.keras 2) HDF5 full-model file. */
+  format: KerasFileFormat;
 }
 
-const KEYS = ['weightsFile', 'dtype'] as const;
-const DTYPES: readonly SaveDtype[] = ['float32', 'float16', 'uint8', 'uint16'];
+const FORMATS: readonly KerasFileFormat[] = ['keras', 'h5'];
+
+/** Bytes of a Keras file of the model. */
+export function saveKerasBytes(model: Model, options: KerasBytesOptions): Uint8Array {
+  const m = asModel(model, 'saveModel');
+  const unknown = Object.keys(options).filter((k) => k !== 'format');
+  if (unknown.length) throw new ConfigError(`saveModel: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} with format (known: format)`);
+  if (!FORMATS.includes(options.format)) throw new ConfigError(`saveModel: format must be 'keras' or 'h5', got ${JSON.stringify(options.format)}`);
+  return options.format === 'keras' ? kerasZipBytes(m) : legacyH5Bytes(m);
+}
+
+type Target = { kind: 'file'; format: KerasFileFormat } | { kind: 'tfjs-json' } | { kind: 'tfjs-folder' };
+
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1];
+}
+
+function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i < 0 ? '.' : i === 0 ? path.slice(0, 1) : path.slice(0, i);
+}
+
+/** What a path asks for, from its name. */
+function targetOf(path: string, isDirectory: boolean): Target {
+  const name = baseName(path).toLowerCase();
+  if (isDirectory || name === '' || name === '.' || name === '..') return { kind: 'tfjs-folder' };
+  if (name.endsWith('.weights.h5')) {
+    throw new ConfigError(`saveModel: '${baseName(path)}' names a Keras 3 weights-only file; saveModel writes whole models: use .keras, .h5, model.json or a folder`);
+  }
+  if (name.endsWith('.keras')) return { kind: 'file', format: 'keras' };
+  if (name.endsWith('.h5') || name.endsWith('.hdf5')) return { kind: 'file', format: 'h5' };
+  if (name.endsWith('.json')) return { kind: 'tfjs-json' };
+  if (!name.includes('.')) return { kind: 'tfjs-folder' };
+  throw new ConfigError(`saveModel: cannot tell a format from '${baseName(path)}'; use a .keras or .h5 file, a model.json, or a folder (for TensorFlow.js files)`);
+}
+
+interface Fs {
+  stat(path: string): Promise<{ isDirectory(): boolean }>;
+  mkdir(path: string): Promise<unknown>;
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: boolean }): Promise<void>;
+}
+
+async function nodeFs(): Promise<Fs> {
+  const spec = 'node:fs/promises'; // a variable: bundlers must not pull node:fs into browser builds
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as Fs;
+  } catch {
+    throw new FileSourceError('saveModel: writing a path needs a file system (Node, Deno or Bun); in a browser use saveModel(model, { format }) for the bytes');
+  }
+}
+
+async function isDirectory(fs: Fs, path: string): Promise<boolean | null> {
+  try {
+    return (await fs.stat(path)).isDirectory();
+  } catch {
+    return null; // does not exist
+  }
+}
+
+/** Writes `data` to `path` through a temporary file in the same folder. */
+async function writeAtomic(fs: Fs, path: string, data: Uint8Array | string): Promise<void> {
+  const dir = dirName(path);
+  if ((await isDirectory(fs, dir)) !== true) throw new FileSourceError(`saveModel: the folder ${dir} does not exist`);
+  const tmp = `${path}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    if (e instanceof FileSourceError) throw e;
+    throw new FileSourceError(`saveModel: cannot write ${path}: ${(e as Error).message}`);
+  }
+}
 
 /**
- * Saves a model in the TensorFlow.js Layers format: a model.json object and one weights file
- * (write them as `model.json` and `options.weightsFile` side by side, or hand both to
- * `loadModel({modelJSON, weightData})`, e.g. in a worker that should not carry the HDF5 reader).
- * Weights are named `<layer>/<weight>`, in get_weights() order, little-endian float32 unless
- * `options.dtype` quantizes them.
+ * Writes the model to `path`: the format follows the name (`.keras`, `.h5`, `.json`, a folder).
+ * `tfjsOptions` go to the TensorFlow.js writer and are refused for Keras files.
  */
-export function saveModel(model: Model, options: SaveOptions = {}): ModelArtifacts {
+export async function saveModelToPath<O extends object>(model: Model, path: string, tfjsOptions: O | undefined,
+  tfjs: (model: Model, options: O) => ModelArtifacts): Promise<void> {
   const m = asModel(model, 'saveModel');
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(`saveModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  checkKeys(options, KEYS, 'saveModel');
-  const dtype = options.dtype ?? 'float32';
-  if (!DTYPES.includes(dtype)) throw new ConfigError(`saveModel: unknown dtype ${JSON.stringify(dtype)} (expected ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
-  const weightsFile = options.weightsFile ?? 'group1-shard1of1.bin';
-  safeRelative(weightsFile, 'saveModel');
-  const { keras_version: kerasVersion, backend, ...modelConfig } = m.toJSON() as Record<string, unknown>;
-  const scopeOf = scopes(m);
-  const names = new Set<string>();
-  const entries: TfjsWeightEntry[] = [];
-  const parts: Uint8Array[] = [];
-  for (const layer of m.weightLayers()) {
-    const prefix = [...(scopeOf.get(layer) ?? []), layer.name].join('/');
-    if (names.has(prefix)) throw new ModelFormatError(`saveModel: two layers are named '${prefix}'; tf.js matches weights by name`);
-    names.add(prefix);
-    const values = layer.weightArrays();
-    layer.specs.forEach((s, i) => {
-      const { entry, bytes } = encode(`${prefix}/${s.name}`, [...s.shape], values[i], dtype);
-      entries.push(entry);
-      parts.push(bytes);
-    });
+  if (path === '') throw new ConfigError('saveModel: empty path');
+  if (!hasFileSystem()) throw new FileSourceError('saveModel: writing a path needs a file system (Node, Deno or Bun); in a browser use saveModel(model, { format }) for the bytes');
+  const fs = await nodeFs();
+  const target = targetOf(path, (await isDirectory(fs, path)) === true || /[\\/]$/.test(path));
+  if (target.kind === 'file') {
+    const keys = Object.keys(tfjsOptions ?? {});
+    if (keys.length) throw new ConfigError(`saveModel: option${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')} apply to TensorFlow.js files, not to a .${target.format === 'keras' ? 'keras' : 'h5'} file`);
+    await writeAtomic(fs, path, target.format === 'keras' ? kerasZipBytes(m) : legacyH5Bytes(m));
+    return;
   }
-  const buffer = new ArrayBuffer(parts.reduce((n, p) => n + p.length, 0));
-  const out = new Uint8Array(buffer);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return {
-    modelJSON: {
-      format: 'layers-model',
-      generatedBy: 'upconv',
-      convertedBy: null,
-      modelTopology: { keras_version: kerasVersion, backend, model_config: modelConfig },
-      weightsManifest: [{ paths: [weightsFile], weights: entries }],
-    },
-    weightData: buffer,
-  };
-}
-
-/** One weight's manifest entry and bytes, as tensorflowjs_converter writes them. */
-function encode(name: string, shape: number[], v: Float32Array, dtype: SaveDtype): { entry: TfjsWeightEntry; bytes: Uint8Array } {
-  if (dtype === 'float32') {
-    const bytes = new Uint8Array(v.length * 4);
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < v.length; i++) view.setFloat32(4 * i, v[i], true);
-    return { entry: { name, shape, dtype: 'float32' }, bytes };
-  }
-  if (dtype === 'float16') {
-    const bytes = new Uint8Array(v.length * 2);
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < v.length; i++) {
-      const h = floatToHalf(v[i]);
-      if ((h & 0x7c00) === 0x7c00) throw new WeightsError(`saveModel: weight '${name}' holds ${v[i]} at index ${i}, beyond float16's range (±65504); save with dtype 'float32' or 'uint8'`);
-      view.setUint16(2 * i, h, true);
+  const artifacts = tfjs(m, (tfjsOptions ?? {}) as O);
+  let dir: string;
+  let jsonPath: string;
+  if (target.kind === 'tfjs-folder') {
+    dir = path.replace(/[\\/]+$/, '') || path;
+    if ((await isDirectory(fs, dir)) === null) {
+      if ((await isDirectory(fs, dirName(dir))) !== true) throw new FileSourceError(`saveModel: the folder ${dirName(dir)} does not exist`);
+      await fs.mkdir(dir);
     }
-    return { entry: { name, shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } }, bytes };
+    jsonPath = `${dir}/model.json`;
+  } else {
+    dir = dirName(path);
+    jsonPath = path;
   }
-  const { values, scale, min } = quantizeAffine(v, dtype);
-  const bytes = new Uint8Array(values.byteLength);
-  if (dtype === 'uint8') bytes.set(values as Uint8Array);
-  else {
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < values.length; i++) view.setUint16(2 * i, values[i], true);
-  }
-  // key order as the converter writes it: dtype, then the metadata (min, scale), original_dtype
-  return { entry: { name, shape, dtype: 'float32', quantization: { dtype, min, scale, original_dtype: 'float32' } }, bytes };
+  const shards = artifacts.modelJSON.weightsManifest.flatMap((g) => g.paths);
+  // saveModel writes one shard holding every weight
+  await writeAtomic(fs, `${dir}/${shards[0]}`, new Uint8Array(artifacts.weightData));
+  await writeAtomic(fs, jsonPath, JSON.stringify(artifacts.modelJSON));
 }

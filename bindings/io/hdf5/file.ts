@@ -127,14 +127,23 @@ export class H5File {
     return obj;
   }
 
-  /** One attribute's value (strings decoded, numbers as numbers), or undefined when absent or of a type we skip. */
-  attr(obj: H5Object, name: string): AttrValue {
+  private rawAttributes(obj: H5Object): AttrRaw[] {
     let raw = this.attrCache.get(obj.address);
     if (!raw) {
       raw = readAttributes(this.ctx, obj.messages, this.label(obj.address));
       this.attrCache.set(obj.address, raw);
     }
-    const a = raw.find((x) => x.name === name);
+    return raw;
+  }
+
+  /** Names of an object's attributes, in storage order (the save tests compare trees with it). */
+  attributeNames(obj: H5Object): string[] {
+    return this.rawAttributes(obj).map((a) => a.name);
+  }
+
+  /** One attribute's value (strings decoded, numbers as numbers), or undefined when absent or of a type we skip. */
+  attr(obj: H5Object, name: string): AttrValue {
+    const a = this.rawAttributes(obj).find((x) => x.name === name);
     return a ? decodeAttribute(this.ctx, this.heaps, a, this.label(obj.address)) : undefined;
   }
 
