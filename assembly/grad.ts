@@ -178,7 +178,8 @@ export function columnSum(x: usize, rows: i32, C: i32, out: usize): void {
  * activationGrad: dx[i] = dy[i] · f'(·) for an activation code, from the activation's OUTPUT y
  * (relu, leaky relu with alpha ≥ 0, sigmoid, tanh, elu, selu, softplus, softsign, hard_sigmoid,
  * relu6, exponential, linear) or its INPUT x (swish, gelu): `src` is whichever the code needs.
- * TF's conventions at the kinks: relu'(0) = 0, leaky'(0) = alpha, elu'(0) = alpha.
+ * TF's conventions at the kinks: relu'(0) = 0, leaky'(0) = alpha, elu'(0) = alpha, selu'(0) = scale
+ * (TF's SeluGrad takes the negative branch only where the output is < 0).
  */
 export function activationGrad(src: usize, dy: usize, dx: usize, count: i32, act: i32, alpha: f32): void {
   const end = <usize>count << 2;
@@ -206,7 +207,7 @@ export function activationGrad(src: usize, dy: usize, dx: usize, count: i32, act
       case Act.Sigmoid: d = g * s * (<f32>1 - s); break;
       case Act.Tanh: d = g * (<f32>1 - s * s); break;
       case Act.Elu: d = s > 0 ? g : g * (s + alpha); break;
-      case Act.Selu: d = s > 0 ? g * <f32>1.0507009873554805 : g * (s + <f32>(1.0507009873554805 * 1.6732632423543772)); break;
+      case Act.Selu: d = s >= 0 ? g * <f32>1.0507009873554805 : g * (s + <f32>(1.0507009873554805 * 1.6732632423543772)); break;
       case Act.Softplus: d = g * -Mathf.expm1(-s); break;
       case Act.Softsign: { const a = <f32>1 - Mathf.abs(s); d = g * a * a; break; }
       case Act.Swish: { const sg = sigmoid(s); d = g * (sg + s * sg * (<f32>1 - sg)); break; }
@@ -265,13 +266,17 @@ export function softmaxGrad(y: usize, dy: usize, dx: usize, rows: i32, C: i32): 
   }
 }
 
-/** reluClipGrad, from the output y of reluClip: 1 on (0, max), slope where y ≤ 0, 0 at and above max. */
+/**
+ * reluClipGrad, from the output y of reluClip: 1 on (0, max), slope where y < 0, 0 where y = 0
+ * (x at the threshold: Keras's relu(threshold − x) and x·(x > threshold) both pass nothing there)
+ * and at max.
+ */
 export function reluClipGrad(y: usize, dy: usize, dx: usize, count: i32, slope: f32, maxValue: f32): void {
   const end = <usize>count << 2;
   for (let i: usize = 0; i < end; i += 4) {
     const s = load<f32>(y + i);
     const g = load<f32>(dy + i);
-    store<f32>(dx + i, s <= 0 ? slope * g : s < maxValue ? g : <f32>0);
+    store<f32>(dx + i, s < 0 ? slope * g : s > 0 && s < maxValue ? g : <f32>0);
   }
 }
 

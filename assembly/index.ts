@@ -9,6 +9,9 @@ export { resample, resampleGrad } from "./resample";
 export { depthwise } from "./depthwise";
 export { moments } from "./moments";
 export { normFold, normApply, layerNormApply, pixelNorm } from "./norm";
+export { broadcast } from "./broadcast";
+export { copyStrided, pad2d } from "./copy";
+export { gatherRows } from "./gather";
 
 /** First byte past static data, rounded up to 16: where the JS arena may start. */
 export function heapBase(): usize {

@@ -12,6 +12,9 @@ import type { TrainKernels } from './kernels/train.js';
 import type { ResampleKernels } from './kernels/resample.js';
 import type { DepthwiseKernels } from './kernels/depthwise.js';
 import type { NormKernels } from './kernels/norm.js';
+import type { BroadcastKernels } from './kernels/broadcast.js';
+import type { CopyKernels } from './kernels/copy.js';
+import type { GatherKernels } from './kernels/gather.js';
 
 /** Activation codes, identical in assembly/activations.ts. */
 export const Act = {
@@ -125,7 +128,8 @@ export interface ResizeKernels {
  * its reference in backend/reference/<family>.ts (spread in reference.ts), and its name here.
  */
 export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
-  ResampleKernels, DepthwiseKernels, NormKernels {}
+  ResampleKernels, DepthwiseKernels, NormKernels,
+  BroadcastKernels, CopyKernels, GatherKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

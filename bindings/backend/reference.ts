@@ -6,6 +6,9 @@ import { trainKernels } from './reference/train.js';
 import { resampleKernels } from './reference/resample.js';
 import { depthwiseKernels } from './reference/depthwise.js';
 import { normKernels } from './reference/norm.js';
+import { broadcastKernels } from './reference/broadcast.js';
+import { copyKernels } from './reference/copy.js';
+import { gatherKernels } from './reference/gather.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -37,7 +40,8 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
     },
   };
   return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
-    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v) };
+    ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v),
+    ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v) };
 }
 
 export const referenceBackend: Backend = {

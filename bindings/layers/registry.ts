@@ -26,6 +26,26 @@ import { InstanceNormalization } from './instance_normalization.js';
 import { LayerNormalization } from './layer_normalization.js';
 import { PixelNormalization, PixelNormAlias } from './pixel_normalization.js';
 import { SeparableConv2D } from './separable_conv2d.js';
+import { ActivityRegularization } from './activity_regularization.js';
+import { Add } from './add.js';
+import { Average } from './average.js';
+import { Concatenate } from './concatenate.js';
+import { Cropping2D } from './cropping2d.js';
+import { Embedding } from './embedding.js';
+import { GaussianDropout } from './gaussian_dropout.js';
+import { GaussianNoise } from './gaussian_noise.js';
+import { Maximum } from './maximum.js';
+import { Minimum } from './minimum.js';
+import { MIRROR_CLASSES } from './mirror_padding2d.js';
+import { Multiply } from './multiply.js';
+import { PReLU } from './prelu.js';
+import { ReflectionPadding2D } from './reflection_padding2d.js';
+import { SpatialDropout2D } from './spatial_dropout2d.js';
+import { Subtract } from './subtract.js';
+import { SymmetricPadding2D } from './symmetric_padding2d.js';
+import { TensorFlowOpLayer } from './tensorflow_op_layer.js';
+import { TFOpLambda } from './tf_op_lambda.js';
+import { ZeroPadding2D } from './zero_padding2d.js';
 
 export type Config = Record<string, unknown>;
 
@@ -148,6 +168,46 @@ add('PixelNorm', ['epsilon', 'channel_axis'], (c) => {
   return new PixelNormAlias('PixelNorm', defined({ ...common(c), epsilon: c.epsilon as number }));
 });
 add('PixelNormLayer', ['epsilon'], (c) => new PixelNormAlias('PixelNormLayer', defined({ ...common(c), epsilon: c.epsilon as number })));
+// merge layers, Concatenate, Embedding, PReLU, 2-D padding / cropping, TF-op DepthToSpace, inference identities
+add('Add', [], (c) => new Add(common(c)));
+add('Subtract', [], (c) => new Subtract(common(c)));
+add('Multiply', [], (c) => new Multiply(common(c)));
+add('Average', [], (c) => new Average(common(c)));
+add('Maximum', [], (c) => new Maximum(common(c)));
+add('Minimum', [], (c) => new Minimum(common(c)));
+add('Concatenate', ['axis'], (c) => new Concatenate(defined({ ...common(c), axis: c.axis as number })));
+add('Embedding', ['input_dim', 'output_dim', 'input_length', 'mask_zero', 'embeddings_initializer', 'embeddings_regularizer', 'embeddings_constraint'],
+  (c) => new Embedding(c.input_dim as number, c.output_dim as number, defined({
+    ...common(c), inputLength: c.input_length as number | null, maskZero: c.mask_zero as boolean,
+  })));
+add('PReLU', ['shared_axes', 'alpha_initializer', 'alpha_regularizer', 'alpha_constraint'], (c) => new PReLU(defined({ ...common(c), sharedAxes: c.shared_axes as number[] | null })));
+add('ZeroPadding2D', ['padding'], (c) => new ZeroPadding2D(defined({ ...common(c), padding: c.padding as number })));
+add('Cropping2D', ['cropping'], (c) => new Cropping2D(defined({ ...common(c), cropping: c.cropping as number })));
+/*
+ * Custom mirror-padding classes (no Keras built-in; issue #10's survey: CycleGAN / pix2pix /
+ * style-transfer generators), found in public repositories and read as their code computes:
+ *   ReflectionPadding2D  tf.pad REFLECT    padding int | [width, height] | [[t, b], [l, r]]
+ *                        (keras-io CycleGAN and its ports: `padding_width, padding_height = self.padding`;
+ *                        ZeroPadding2D subclasses of that name write [[t, b], [l, r]])
+ *   ReflectPadding2D     tf.pad REFLECT    padding int | [height, width] | [[t, b], [l, r]] (padding[0] pads the rows)
+ *   SymmetricPadding2D   tf.pad SYMMETRIC  padding int | [height, width] | [[t, b], [l, r]]; `output_dim` ignored
+ *   SymmetricPadding     tf.pad SYMMETRIC  padding int | [width, height] | [[t, b], [l, r]]
+ * REFLECT does not repeat the edge (pad < size), SYMMETRIC does (pad ≤ size). A missing padding
+ * key is 1 on every side (the classes' default (1, 1)). registerLayer overrides any of them.
+ */
+for (const [cls, { mode }] of MIRROR_CLASSES) {
+  const Mirror = mode === 'reflect' ? ReflectionPadding2D : SymmetricPadding2D;
+  add(cls, cls === 'SymmetricPadding2D' ? ['padding', 'output_dim'] : ['padding'], (c) => new Mirror(defined({ ...common(c), padding: c.padding as number, fileClass: cls })));
+}
+// TF 2 saves tf.nn.depth_to_space as a TensorFlowOpLayer (TF 2.0-2.3) or a TFOpLambda (2.4+); other ops are refused by name
+add('TensorFlowOpLayer', ['node_def', 'constants'], (c) => new TensorFlowOpLayer(defined({
+  ...common(c), nodeDef: c.node_def as Record<string, unknown>, constants: c.constants as Record<string, unknown> | null,
+})));
+add('TFOpLambda', ['function'], (c) => new TFOpLambda(defined({ ...common(c), function: c.function as string })));
+add('GaussianNoise', ['stddev'], (c) => new GaussianNoise(c.stddev as number, common(c)));
+add('GaussianDropout', ['rate'], (c) => new GaussianDropout(c.rate as number, common(c)));
+add('SpatialDropout2D', ['rate'], (c) => new SpatialDropout2D(c.rate as number, common(c)));
+add('ActivityRegularization', ['l1', 'l2'], (c) => new ActivityRegularization(defined({ ...common(c), l1: c.l1 as number, l2: c.l2 as number })));
 
 /**
  * Registers a layer implementation for a class name that model files use (a custom layer such

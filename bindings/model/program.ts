@@ -26,8 +26,11 @@ export interface ProgramMode {
   readonly training: boolean;
   /** Whether a layer's weights train (the compile-time flags); frozen BNs run in inference mode. */
   trainable(layer: Layer): boolean;
-  /** Model outputs produced by a sigmoid/softmax are left as logits (the loss applies it). */
-  readonly logits: boolean;
+  /**
+   * Model outputs produced by a sigmoid/softmax are left as logits (the loss applies it): all of
+   * them, or those for which the predicate (output index, activation) says so (that output's loss).
+   */
+  readonly logits: boolean | ((output: number, act: 'sigmoid' | 'softmax') => boolean);
 }
 
 export const PREDICT: ProgramMode = { training: false, trainable: () => false, logits: false };
@@ -206,12 +209,14 @@ export class Program {
     const producer = new Map<number, Call>();
     for (const c of this.calls) producer.set(c.output, c);
     const logitsCalls = new Set<Call>();
-    for (const v of this.outputValues) {
+    const logits = this.mode.logits;
+    this.outputValues.forEach((v, i) => {
       const c = producer.get(v);
-      const act = this.mode.logits && c ? c.layer.outputActivation() : null;
+      const found = logits && c ? c.layer.outputActivation() : null;
+      const act = found && (typeof logits === 'function' ? logits(i, found) : logits) ? found : null;
       this.outputActivation.push(act);
       if (act && c) logitsCalls.add(c);
-    }
+    });
     for (const c of this.calls) {
       const shapes = c.inputs.map((v) => this.values[v].shape as number[]);
       const args: CallArgs = {

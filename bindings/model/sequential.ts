@@ -5,7 +5,8 @@ import type { KerasTensor, Node } from '../layers/node.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import type { Tensor } from '../tensor.js';
 import type { Graph } from './graph.js';
-import type { FitOptions, History, TrainOnBatchOptions } from '../train/trainer.js';
+import type { EvaluateOptions, FitOptions, History, TrainOnBatchOptions } from '../train/trainer.js';
+import type { GradientOptions, Gradients } from '../train/gradients.js';
 import { DEFERRED_GRAPH, Model, type ModelInput, type TensorLike } from './model.js';
 import { formatBytes } from './program.js';
 
@@ -178,6 +179,16 @@ export class Sequential extends Model {
   fit(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: FitOptions): Promise<History> {
     this.buildOnFirstCall(x);
     return super.fit(x, y, options);
+  }
+
+  evaluate(x: ModelInput, y: TensorLike | readonly TensorLike[], options?: EvaluateOptions): number | number[] {
+    this.buildOnFirstCall(x);
+    return super.evaluate(x, y, options);
+  }
+
+  computeGradients(x: ModelInput, y: TensorLike, options: GradientOptions): Gradients {
+    this.buildOnFirstCall(x);
+    return super.computeGradients(x, y, options);
   }
 
   private buildOnFirstCall(x: ModelInput): void {

@@ -58,7 +58,7 @@ export function computeGradients(model: Model, x: ModelInput, y: TensorLike, opt
   const target = y instanceof Tensor ? y : tensor(y as Float32Array);
   const want = [inputs[0].shape[0], ...loss.targetShape(outShape[0] as number[])];
   if (target.shape.join() !== want.join()) throw new ShapeError(`${model.label}: the target has shape [${target.shape}], expected [${want}]`);
-  const key = `${[...trainableFlags(model)].map((l) => l.name).join(',')}|${currentBackend().name}|${inputs.map((t) => t.shape.slice(1).join('x')).join('|')}|${loss.name}|${[...layers].map((l) => l.name).join(',')}`;
+  const key = `${[...trainableFlags(model)].map((l) => l.name).join(',')}|${currentBackend().name}|${inputs.map((t) => t.shape.slice(1).join('x')).join('|')}|${JSON.stringify(loss.getConfig())}|${[...layers].map((l) => l.name).join(',')}`;
   let c = steps.get(model);
   if (!c || c.key !== key) {
     // layers run in training mode as their flags say now; gradients for the asked variables

@@ -58,14 +58,8 @@ export abstract class Optimizer {
       for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) throw new ShapeError(`${this.name}: the gradient for ${v.name} holds a non-finite value at index ${i}`);
     }
     const backend = currentBackend();
-    if (!this.store || this.store.backend !== backend) {
-      const { memory, kernels } = backend.createMemory();
-      this.store = { backend, memory, kernels, end: memory.base, regions: new Map() };
-    }
-    const s = this.store;
     const per = this.slotCount();
-    for (const [, v] of pairs) {
-      if (s.regions.has(v)) continue;
+    const allocate = (s: Store, v: Variable) => {
       const count = v.shape.reduce((a: number, b: number) => a * b, 1);
       const bytes = align(4 * count);
       const r = { w: s.end, g: s.end + bytes, slots: [] as number[], count };
@@ -77,7 +71,23 @@ export abstract class Optimizer {
       s.memory.ensure(s.end);
       new Float32Array(s.memory.buffer).fill(0, r.slots[0] >>> 2, s.end >>> 2);
       s.regions.set(v, r);
+      return r;
+    };
+    if (!this.store || this.store.backend !== backend) {
+      const old = this.store;
+      const { memory, kernels } = backend.createMemory();
+      this.store = { backend, memory, kernels, end: memory.base, regions: new Map() };
+      // another backend: the slots so far carry over
+      if (old) {
+        for (const [v, o] of old.regions) {
+          const r = allocate(this.store, v);
+          const src = new Float32Array(old.memory.buffer);
+          o.slots.forEach((ptr, k) => new Float32Array(this.store!.memory.buffer).set(src.subarray(ptr >>> 2, (ptr >>> 2) + o.count), r.slots[k] >>> 2));
+        }
+      }
     }
+    const s = this.store;
+    for (const [, v] of pairs) if (!s.regions.has(v)) allocate(s, v);
     this.prepare();
     const f32 = new Float32Array(s.memory.buffer);
     const touched = new Set<Variable['layer']>();

@@ -93,7 +93,7 @@ export class TrainStep {
     const mode: ProgramMode = {
       training: true,
       trainable: (l) => trainable.has(l),
-      logits: losses.some((loss) => loss.takesLogits('sigmoid') || loss.takesLogits('softmax')),
+      logits: (i, act) => this.lossFor(i).takesLogits(act),
     };
     const p = new Program(backend, model, inputShapes, limit, label, mode);
     this.program = p;
@@ -154,6 +154,23 @@ export class TrainStep {
 
   private lossFor(i: number): Loss {
     return this.losses[Math.min(i, this.losses.length - 1)];
+  }
+
+  /**
+   * Takes over the optimizer's slots from the step this one replaces (the same compiled model on
+   * another backend or input shape), so Adam's moments and the like carry on as with one step.
+   */
+  adoptSlots(old: TrainStep): void {
+    const src = new Float32Array(old.program.memory.buffer);
+    const dst = new Float32Array(this.program.memory.buffer);
+    for (const r of this.regions) {
+      const o = old.regionOf.get(r.layer);
+      if (!o) continue;
+      r.slots.forEach((slots, j) => slots.forEach((ptr, k) => {
+        const from = o.slots[j]?.[k];
+        if (from !== undefined && o.counts[j] === r.counts[j]) dst.set(src.subarray(from >>> 2, (from >>> 2) + r.counts[j]), ptr >>> 2);
+      }));
+    }
   }
 
   /** The trainable layers whose weights this step updates. */

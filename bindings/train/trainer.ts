@@ -8,7 +8,7 @@ import { ConfigError, ShapeError, TrainingError, UpconvError } from '../errors.j
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../model/model.js';
 import { Program, type ProgramMode } from '../model/program.js';
-import { buildPlan } from '../model/plan.js';
+import { buildPlan, type Plan } from '../model/plan.js';
 import { random } from '../random.js';
 import { Tensor, tensor } from '../tensor.js';
 import { type LossName, Loss, resolveLoss } from './losses.js';
@@ -33,6 +33,8 @@ export interface Compiled {
   trainable: Set<Layer>;
   step: TrainStep | null;
   stepKey: string;
+  /** evaluate's inference program and plan (made on first use, again for another shape, backend or batch size). */
+  evaluation?: { key: string; program: Program; plan: Plan | null };
 }
 
 /**
@@ -74,8 +76,10 @@ function stepFor(model: Model, c: Compiled, inputs: readonly Tensor[]): TrainSte
     if (c.losses.length !== 1 && c.losses.length !== outputs) {
       throw new ConfigError(`${model.label}: compile got ${c.losses.length} losses for ${outputs} outputs`);
     }
+    const old = c.step;
     c.step = null;
     c.step = new TrainStep(backend, model, inputs.map((t) => t.shape.slice(1)), model.memoryLimit, model.label, c.trainable, c.losses, c.optimizer);
+    if (old) c.step.adoptSlots(old); // one optimizer: its state carries over to the new step
     c.stepKey = key;
   }
   return c.step;
@@ -144,9 +148,20 @@ function withMasks(model: Model, masks: Record<string, Float32Array> | undefined
 
 /** The loss (and metrics) of a batch in inference mode, as Keras's evaluate computes them. */
 function evalBatch(model: Model, c: Compiled, inputs: readonly Tensor[], targets: readonly Tensor[], shapes: readonly (readonly number[])[]): number[] {
-  const mode: ProgramMode = { training: false, trainable: () => false, logits: c.losses.some((l) => l.takesLogits('sigmoid') || l.takesLogits('softmax')) };
-  const program = new Program(currentBackend(), model, inputs.map((t) => t.shape.slice(1)), model.memoryLimit, model.label, mode);
-  const plan = buildPlan(program, inputs[0].shape[0], model.memoryLimit, model.label);
+  const backend = currentBackend();
+  const key = `${backend.name}|${model.graph.nodes.length}|${inputs.map((t) => t.shape.slice(1).join('x')).join('|')}`;
+  if (!c.evaluation || c.evaluation.key !== key) {
+    const mode: ProgramMode = { training: false, trainable: () => false, logits: (i, act) => c.losses[Math.min(i, c.losses.length - 1)].takesLogits(act) };
+    c.evaluation = undefined;
+    c.evaluation = { key, program: new Program(backend, model, inputs.map((t) => t.shape.slice(1)), model.memoryLimit, model.label, mode), plan: null };
+  }
+  const e = c.evaluation;
+  const program = e.program;
+  if (!e.plan || e.plan.batch !== inputs[0].shape[0]) {
+    e.plan = null;
+    e.plan = buildPlan(program, inputs[0].shape[0], model.memoryLimit, model.label);
+  }
+  const plan = e.plan;
   program.sync();
   inputs.forEach((t, i) => plan.inputs[i].set(t.data));
   for (const s of plan.steps) s();

@@ -129,12 +129,12 @@ describe('errors and usage', () => {
     mkdirSync(dir, { recursive: true });
     const { modelJSON, weightData } = saveModel(new Sequential([new Dense(4, { inputShape: [2], name: 'd' })]));
     const layers = (modelJSON.modelTopology.model_config as any).config.layers;
-    layers.push({ class_name: 'ZeroPadding2D', config: { name: 'zp' } }, { class_name: 'Dense', config: { name: 'e', units: 2, activation: 'mish' } });
+    layers.push({ class_name: 'ConvLSTM2D', config: { name: 'lstm' } }, { class_name: 'Dense', config: { name: 'e', units: 2, activation: 'mish' } });
     writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJSON));
     writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(weightData));
     const r = await run('summary', join(dir, 'model.json'));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/UnsupportedModelError: model\.json: 2 unsupported items:\n {2}.*ZeroPadding2D.*\n {2}.*mish/);
+    expect(r.err).toMatch(/UnsupportedModelError: model\.json: 2 unsupported items:\n {2}.*ConvLSTM2D.*\n {2}.*mish/);
   });
 
   it('usage errors exit 2 with a hint', async () => {

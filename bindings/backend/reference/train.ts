@@ -32,7 +32,7 @@ function actGrad(s: number, g: number, act: number, alpha: number): number {
     case Act.Sigmoid: return g * s * (1 - s);
     case Act.Tanh: return g * (1 - s * s);
     case Act.Elu: return s > 0 ? g : g * (s + alpha);
-    case Act.Selu: return s > 0 ? g * SELU_SCALE : g * (s + SELU_SA);
+    case Act.Selu: return s >= 0 ? g * SELU_SCALE : g * (s + SELU_SA); // TF's SeluGrad: the negative branch where the output is < 0
     case Act.Softplus: return g * -Math.expm1(-s);
     case Act.Softsign: return g * (1 - Math.abs(s)) ** 2;
     case Act.Swish: {
@@ -107,7 +107,7 @@ export function trainKernels(v: RefViews): Pick<Kernels, TrainKeys> {
       for (let i = 0; i < count; i++) {
         const yi = f32[(y >>> 2) + i];
         const g = f32[(dy >>> 2) + i];
-        f32[(dx >>> 2) + i] = yi <= 0 ? s * g : yi < m ? g : 0;
+        f32[(dx >>> 2) + i] = yi < 0 ? s * g : yi > 0 && yi < m ? g : 0; // y = 0: x at the threshold, no gradient
       }
     },
 
