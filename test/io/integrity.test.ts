@@ -107,6 +107,24 @@ describe('clean files read completely and exactly', () => {
   });
 });
 
+describe('sizes from a damaged file', () => {
+  it('a dataspace of 2^40 elements is a CorruptFileError before anything is allocated (was a raw RangeError)', () => {
+    // found by the fuzz suite: UPCONV_FUZZ_SEED=3 UPCONV_FUZZ_ONLY='chunks_v0.h5:13'
+    const bytes = fixtureBytes('chunks_v0.h5');
+    const clean = new H5File(bytes, 'f.h5');
+    const gzip = clean.get('gzip')!; // chunked: the output buffer is made before the chunks are read
+    expect(clean.datasetInfo(gzip).shape).toEqual([40, 30]);
+    // the dataspace message: version 1, rank 2, then the dimensions as 8-byte lengths
+    const ds = gzip.messages.find((m) => m.type === 0x01)!;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset);
+    expect(dv.getUint32(ds.pos + 8, true)).toBe(40);
+    dv.setUint32(ds.pos + 8 + 4, 256, true); // 40 + 2^40
+    const file = new H5File(bytes, 'f.h5');
+    expect(() => file.readFloat32(file.get('gzip')!, "'/gzip'")).toThrow(CorruptFileError);
+    expect(() => file.readFloat32(file.get('gzip')!, "'/gzip'")).toThrow(/more than the reader's limit/);
+  });
+});
+
 describe(`damage libhdf5 ${damage.hdf5} refuses is a CorruptFileError naming the object`, () => {
   const structural = damage.cases.filter((c) => c.file in described);
   it.each(structural.map((c) => [`${c.file} @${c.offset}: ${c.what}`, c] as const))('%s', (_name, c) => {

@@ -40,6 +40,8 @@ export type { Dataspace, Datatype } from './types.js';
 export interface ReaderLimits {
   /** Most metadata items (messages, B-tree nodes, heap objects) read before giving up. */
   maxMetadataItems?: number;
+  /** Largest dataset readFloat32 reads, in stored bytes (default 2 GiB). */
+  maxDatasetBytes?: number;
 }
 
 /** A parsed object header: its messages, in order. */
@@ -72,6 +74,7 @@ export class H5File {
   private readonly paths = new Map<number, string>();
   private readonly linkCache = new Map<number, Map<string, number>>();
   private readonly attrCache = new Map<number, AttrRaw[]>();
+  private readonly maxDatasetBytes: number;
 
   constructor(buf: Uint8Array, name: string, limits: ReaderLimits = {}) {
     this.name = name;
@@ -80,6 +83,7 @@ export class H5File {
     this.bytes = new Bytes(sb.eof !== UNDEF && sb.eof < buf.length ? buf.subarray(0, sb.eof) : buf, name);
     this.ctx = new Ctx(this.bytes, new Budget(name, limits.maxMetadataItems ?? 2_000_000), sb.O, sb.L, sb.base);
     this.heaps = new GlobalHeaps(this.ctx);
+    this.maxDatasetBytes = limits.maxDatasetBytes ?? 2 ** 31;
     this.rootAddress = sb.rootAddress;
     this.paths.set(sb.rootAddress, '/');
   }
@@ -158,8 +162,9 @@ export class H5File {
   }
 
   /**
-   * A numeric dataset as float32 (f16, bf16, f32, f64 and integers are converted). The caller
-   * has checked the element count against its memory limit.
+   * A numeric dataset as float32 (f16, bf16, f32, f64 and integers are converted). Loaders check
+   * the element count against their memory limit first; here a dataset past maxDatasetBytes (a
+   * damaged dataspace) is refused before anything is allocated.
    */
   readFloat32(obj: H5Object, what: string): Float32Array {
     const { shape, dtype } = this.datasetInfo(obj);
@@ -167,6 +172,9 @@ export class H5File {
       throw this.ctx.corrupt(`${what}: dataset of HDF5 type class ${dtype.cls} (size ${dtype.size}) is not a number type upconv reads`);
     }
     const count = product(shape);
+    if (!(count * dtype.size <= this.maxDatasetBytes)) {
+      throw this.ctx.corrupt(`${what}: a dataset of shape [${shape.join(', ')}] would be ${count * dtype.size} bytes, more than the reader's limit of ${this.maxDatasetBytes}`);
+    }
     const raw = readRaw(this.ctx, obj.messages, shape, dtype.size, what);
     return readNumbersF32(raw, dtype, count);
   }
