@@ -20,13 +20,14 @@ const size = (s) => s.reduce((a, b) => a * b, 1);
 let upconv = null;
 
 async function loadUpconv() {
-  if (!upconv) upconv = await import('upconv');
+  // the built package (dist/index.js, what `import 'upconv'` gives in Node): bench/ has its own package.json
+  if (!upconv) upconv = await import('../dist/index.js');
   return upconv;
 }
 
 function upconvVersion() {
   try {
-    return require('upconv/package.json').version;
+    return require('../package.json').version;
   } catch {
     return '?';
   }

@@ -7,7 +7,8 @@
 // call tf.image.resizeNearestNeighbor / resizeBilinear(x, size, alignCorners = false,
 // halfPixelCenters = true) directly. Each timed call includes reading the output back (dataSync),
 // as upconv's predict includes copying its output out.
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 let tf = null;
 
@@ -16,7 +17,8 @@ export async function loadTfjs() {
   if (tf) return tf;
   const t = await import('@tensorflow/tfjs');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dir = fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
+  // bench/node_modules (npm ci --prefix bench): the .wasm files beside the package's main file
+  const dir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '/');
   wasm.setWasmPaths(dir);
   // one thread: never pick the threaded-simd build
   t.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

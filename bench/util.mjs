@@ -1,4 +1,5 @@
 // Small helpers shared by the bench files: statistics, a seeded RNG, layouts, output comparison.
+import { mulberry32 } from '../dist/index.js';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -31,17 +32,8 @@ export function quantile(xs, q) {
   return s[lo] + (s[hi] - s[lo]) * (p - lo);
 }
 
-/** mulberry32: a small replicable PRNG, uniform in [0, 1). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A replicable PRNG, uniform in [0, 1): the package's own mulberry32. */
+export const rng = (seed) => mulberry32(seed);
 
 /** n floats uniform in [-limit, limit). */
 export function uniform(random, n, limit) {

@@ -40,6 +40,7 @@ export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { PReLU, type PReLUOptions } from './layers/prelu.js';
 export { ZeroPadding2D, type ZeroPadding2DOptions, type Padding2D } from './layers/zero_padding2d.js';
 export { Cropping2D, type Cropping2DOptions } from './layers/cropping2d.js';
+export type { Pads } from './layers/padding_args.js';
 export { ReflectionPadding2D } from './layers/reflection_padding2d.js';
 export { SymmetricPadding2D } from './layers/symmetric_padding2d.js';
 export type { MirrorPadding2DOptions } from './layers/mirror_padding2d.js';
@@ -53,6 +54,12 @@ export type { ActivationName } from './activations.js';
 export type { Padding, Shape, Dim } from './shape_rules.js';
 export { resetNames } from './layers/naming.js';
 export { setSeed } from './random.js';
+export { mulberry32 } from './random.js';
+export { sampleLatents, type SampleLatentsOptions } from './image/latents.js';
+export { imageGrid, type ImageGridOptions } from './image/grid.js';
+export { toImageData, type ImageDataLike, type ToImageOptions } from './image/to_image.js';
+export { toPNG } from './image/to_image.js';
+export type { ImageRange } from './image/range.js';
 export {
   UpconvError, ConfigError, ShapeError, WeightsError, ModelFormatError, MemoryLimitError, BackendError, TrainingError,
 } from './errors.js';
@@ -60,6 +67,7 @@ export { CustomLayer, type CustomCall, type CustomWeight } from './layers/custom
 export type { ActivationArg } from './layers/activation_arg.js';
 export { Optimizer, Adam, SGD, RMSprop, type AdamOptions, type SGDOptions, type RMSpropOptions } from './train/optimizers.js';
 export { Loss, BinaryCrossentropy, type BinaryCrossentropyOptions, type LossName } from './train/losses.js';
+export type { OutputActivation } from './train/losses.js';
 export type { MetricName } from './train/metrics.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, History, Callback, Logs, TrainOnBatchOptions } from './train/trainer.js';
 export { Variable } from './train/variables.js';

@@ -1,14 +1,12 @@
 /**
- * upconv for Node, Deno, Bun and any runtime that may compile WebAssembly from bytes: the three
- * builds are inlined, so this entry needs no file access and works before `init()`.
+ * Keras generator layers and models on a WebAssembly SIMD core: `Sequential`, the layers, tensors,
+ * the backend switch, seeded latents and images (`sampleLatents`, `toPNG`, `toImageData`,
+ * `imageGrid`). This is the entry Node, Deno, Bun and the default condition get: the three builds
+ * are inlined, so it needs no file access and works before `init()` (browsers and workers get the
+ * same API from entries that find the .wasm their way).
+ *
+ * @module upconv
  */
-import { decodeBase64 } from './backend/base64.js';
-import { setWasmProvider } from './backend/select.js';
-import { WASM_RELAXED_B64, WASM_SCALAR_B64, WASM_SIMD_B64 } from './backend/wasm_inline.js';
-
-setWasmProvider({
-  sync: (flavour) =>
-    decodeBase64(flavour === 'wasm-relaxed-simd' ? WASM_RELAXED_B64 : flavour === 'wasm-simd' ? WASM_SIMD_B64 : WASM_SCALAR_B64),
-});
+import './entry/inline_provider.js';
 
 export * from './api.js';

@@ -1,24 +1,40 @@
 /**
- * The seedable generator behind fresh layers' initial weights (Keras's defaults: glorot_uniform
- * kernels, zero biases, BatchNormalization ones/zeros). Not Keras's own stream: Keras's numbers
- * depend on its backend's RNG, so seeded weights here are reproducible within upconv only.
+ * The package's one seeded generator, mulberry32: fresh layers' initial weights (Keras's defaults:
+ * glorot_uniform kernels, zero biases, BatchNormalization ones/zeros), `sampleLatents`, the CLI's
+ * `--seed`, and the tests, benchmarks and examples that need replayable numbers. Not Keras's own
+ * stream: Keras's numbers depend on its backend's RNG, so seeded weights here are reproducible
+ * within upconv only.
  */
 
-let state = 0x9e3779b9 | 0;
+/**
+ * A mulberry32 generator: each call returns the next number, uniform in [0, 1) (multiples of
+ * 2^-32). The same seed (an integer; only its low 32 bits count) always gives the same stream.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The stream a seed gives the initial weights (mixed, so setSeed(0) is not mulberry32(0)). */
+const weightStream = (seed: number) => mulberry32(Math.trunc(seed) ^ 0x9e3779b9);
+
+let next = weightStream(0);
 
 /** Re-seeds the generator used for initial weights. */
 export function setSeed(seed: number): void {
   if (!Number.isFinite(seed)) throw new RangeError(`setSeed: seed must be a finite number, got ${seed}`);
-  state = (Math.trunc(seed) ^ 0x9e3779b9) | 0;
+  next = weightStream(seed);
 }
 
-/** Uniform in [0, 1), mulberry32. */
+/** Uniform in [0, 1) from the initial-weights stream. */
 export function random(): number {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return next();
 }
 
 /** Keras `compute_fans`: receptive field = product of all but the last two dims. */

@@ -1,16 +1,7 @@
 /**
- * upconv for Cloudflare workerd and other edge workers, which refuse to compile WebAssembly from
- * bytes at run time: the builds are imported as modules, which the worker's bundler (wrangler,
- * workerd's config) compiles at deploy time.
+ * upconv for Cloudflare workerd and other edge workers: the builds are imported as modules, which
+ * the worker's bundler compiles at deploy time.
  */
-import { setWasmProvider } from './backend/select.js';
-// @ts-ignore: resolved by the worker bundler to a WebAssembly.Module
-import relaxed from './upconv.relaxed.wasm';
-// @ts-ignore: resolved by the worker bundler to a WebAssembly.Module
-import simd from './upconv.simd.wasm';
-
-setWasmProvider({
-  sync: (flavour) => (flavour === 'wasm-relaxed-simd' ? relaxed : flavour === 'wasm-simd' ? simd : null) as WebAssembly.Module | null,
-});
+import './entry/worker_provider.js';
 
 export * from './api.js';

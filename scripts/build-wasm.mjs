@@ -28,7 +28,7 @@ for (const { target, file, name } of TARGETS) {
     process.exit(1);
   }
   const bytes = await readFile(file);
-  lines.push(`export const ${name} = '${bytes.toString('base64')}';`);
+  lines.push(`export const ${name}: string = '${bytes.toString('base64')}';`);
   console.log(`${file.padEnd(28)} ${String(bytes.length).padStart(6)} bytes`);
 }
 await writeFile(INLINE, lines.join('\n') + '\n');

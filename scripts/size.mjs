@@ -3,11 +3,13 @@
 //     file and every module it imports statically) and the .wasm it loads, raw / gzip -9 / brotli,
 //     each file compressed on its own (as a server or CDN sends them). Beside them, TensorFlow.js
 //     (tfjs-core + tfjs-layers + tfjs-backend-wasm, SIMD build) and onnxruntime-web (wasm EP) from
-//     node_modules when installed.
+//     bench/node_modules when installed (npm ci --prefix bench).
+//  The budget: the browser entry's JS (entry + every module it imports) with one .wasm is at most
+//  30 KiB gzip; the script says so in its last line and exits 1 when it is over.
 //  2. Cold start: a fresh `node` process, from spawn to the first prediction of the tutorial
 //     generator (Dense → Reshape → UpSampling2D → Conv2D), the package installed by name in a
 //     scratch project; median of --runs (default 9) runs, with `node -e 0` as the floor.
-// Measurements, not tests: nothing here is asserted.
+// Measurements: nothing but the budget is asserted.
 // Usage: npm run build && node scripts/size.mjs [--runs=9] [--tarball=path.tgz] [--no-compare]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { systemNpmEnv } from './lib/npm.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
@@ -41,9 +44,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 function run(cmd, argv, { cwd, timeoutMs = 60_000 } = {}) {
   return new Promise((res) => {
     const t0 = process.hrtime.bigint();
-    // the machine's npm, not npm 6 that a dev dependency put in node_modules/.bin (on PATH under npm run)
-    const PATH = (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules/.bin')).join(':');
-    const child = spawn(cmd, argv, { cwd, env: { ...process.env, PATH }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the machine's npm, not one a dependency put in node_modules/.bin (on PATH under npm run)
+    const child = spawn(cmd, argv, { cwd, env: { ...process.env, ...systemNpmEnv() }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -150,17 +152,21 @@ function entryTable(pkg) {
   // node / deno / bun / default: one ES module graph, builds inlined (base64)
   const core = staticGraph(target('import'));
   add('core (ESM)', '`import`, `deno`, `bun`, `default`', core, [], 'all three builds inlined as base64; no file access');
-  add('CommonJS', '`require`', [target('require')], [], 'one file, builds inlined');
+  const cjs = [target('require')];
+  for (const m of readFileSync(cjs[0], 'utf8').matchAll(/require\(["'](\.\/[^"']+)["']\)/g)) cjs.push(resolve(dirname(cjs[0]), m[1]));
+  add('CommonJS', '`require`', cjs, [], 'one bundle behind require(\'upconv\') and require(\'upconv/io\') (the core and io, not minified), builds inlined');
   const browser = staticGraph(target('browser'));
   const dist = dirname(target('browser'));
   const wasmOf = (name) => join(dist, name);
   add('browser', '`browser`', browser, [wasmOf('upconv.relaxed.wasm')], 'fetches one build: relaxed-SIMD here (the SIMD / scalar builds are the same size or smaller)');
   const worker = staticGraph(target('workerd'));
   add('worker', '`workerd`, `worker`', worker, wasmImports(worker), `imports ${wasmImports(worker).map((f) => rel(f).replace('dist/', '')).join(' + ')} as modules (both uploaded, one instantiated)`);
-  if (manifest.exports['./io']) {
-    const io = manifest.exports['./io'];
-    const ioGraph = staticGraph(join(pkg, typeof io === 'string' ? io : io.default));
-    add('upconv/io', '`./io`', ioGraph.filter((f) => !core.includes(f)), [], 'Keras .h5 / .keras / tf.js loaders, on top of the core (shared chunk not counted twice)');
+  const io = manifest.exports['./io'];
+  if (io) {
+    const ioGraph = staticGraph(join(pkg, io.default.default));
+    add('upconv/io', '`./io` (Node, Deno, Bun, default)', ioGraph.filter((f) => !core.includes(f)), [], 'Keras .h5 / .keras / tf.js loaders, on top of the core ESM entry (files it shares with the core not counted again)');
+    const ioBrowser = staticGraph(join(pkg, io.browser.default));
+    add('upconv/io', '`./io` (`browser`)', ioBrowser.filter((f) => !browser.includes(f)), [], 'the same on top of the browser entry');
   }
   // Every entry together: each file of every entry once, plus all three .wasm builds.
   const wasmAll = ['upconv.relaxed.wasm', 'upconv.simd.wasm', 'upconv.scalar.wasm'].map(wasmOf).filter(existsSync);
@@ -170,7 +176,7 @@ function entryTable(pkg) {
 }
 
 function comparisons() {
-  const nm = join(root, 'node_modules');
+  const nm = join(root, 'bench', 'node_modules');
   const version = (p) => {
     try {
       return JSON.parse(readFileSync(join(nm, p, 'package.json'), 'utf8')).version;
@@ -279,9 +285,11 @@ const coreGz = t.rows.find((r) => r.label === 'browser').all$;
 p(`| upconv browser entry + one .wasm | ${kib(coreGz.raw)} KiB | ${kib(coreGz.gz)} KiB | measured |`);
 for (const c of comparisons()) {
   if (c.measured) p(`| ${c.label} | ${mib(c.measured.raw)} MiB | ${mib(c.measured.gz)} MiB | measured from node_modules |`);
-  else p(`| ${c.label} | ~${mib(c.quoted.raw)} MiB | ~${mib(c.quoted.gz)} MiB | quoted (not installed) |`);
+  else p(`| ${c.label} | ~${mib(c.quoted.raw)} MiB | ~${mib(c.quoted.gz)} MiB | quoted (not installed: npm ci --prefix bench) |`);
 }
 p();
+const BUDGET = 30 * 1024;
+const budget = t.rows.find((r) => r.label === 'browser').all$.gz;
 const cold = await coldStart(project);
 p(`### Cold start (Node ${process.version}, ${process.platform}/${process.arch}; median of ${RUNS} fresh processes)`);
 p();
@@ -294,4 +302,7 @@ for (const c of cold) {
   const i = c.inner || {};
   p(`| ${c.label} | ${i.backend ?? ''} | ${c.wall.toFixed(0)} ms | ${ms(i.total)} | ${ms(i.start)} | ${ms(i.import)} | ${ms(i.init)} | ${ms(i.build)} | ${ms(i.predict)} |`);
 }
+p();
+p(`Budget: the browser entry's JS with one .wasm is ${kib(budget)} KiB gzip (at most ${kib(BUDGET)}): ${budget <= BUDGET ? 'met' : 'OVER'}`);
 console.log(lines.join('\n'));
+if (budget > BUDGET) process.exitCode = 1;

@@ -9,6 +9,7 @@ import {
 import { BACKEND_KINDS } from './util/backends.js';
 import { mismatch } from './util/close.js';
 import { CONFORMANCE_DIR, type ConformanceCase, SHARED } from './util/conformance.js';
+import { describeShared, itShared } from './util/shared.js';
 
 /**
  * The Sequential model: the classic Keras 2.2.4 summary (SEMANTICS §8), layer naming, parameter
@@ -216,7 +217,7 @@ describe('summary()', () => {
     expect(m.countParams()).toBe(864234);
   });
 
-  it('a model loaded from the Keras 2.2.4 tutorial config prints the same table', () => {
+  itShared('a model loaded from the Keras 2.2.4 tutorial config prints the same table', () => {
     const m = modelFromJSON(loadCase('005_tutorial_generator_upsampling_full.json').model);
     expect(m.summary(null).split('\n')).toEqual(TUTORIAL_UPSAMPLING_PADDED);
   });
@@ -531,7 +532,7 @@ describe('toJSON → modelFromJSON', () => {
   });
 });
 
-describe('modelFromJSON reads every layout', () => {
+describeShared('modelFromJSON reads every layout', () => {
   const LAYOUTS: { what: string; file: string }[] = [
     { what: 'tf.keras 2 (InputLayer with batch_input_shape)', file: '036_generator_dense_upsampling_conv2d.json' },
     { what: 'tf.keras 2 (InputLayer, Conv2DTranspose)', file: '022_conv2d_transpose_k3_s2_same.json' },
@@ -579,7 +580,7 @@ describe('modelFromJSON reads every layout', () => {
   });
 });
 
-describe('real Keras generators from ../shared/models (tfjs model.json + shard, .h5 model_config)', () => {
+describeShared('real Keras generators from ../shared/models (tfjs model.json + shard, .h5 model_config)', () => {
   const MODELS = ['dcgan-fashion-convtranspose', 'fashion-gan-upsampling2d', 'wgan-mnist3-convtranspose', 'mnist-gan-dotkeras'];
   interface Manifest { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }
 

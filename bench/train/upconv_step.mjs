@@ -1,6 +1,7 @@
 // One process of the training bench for upconv: builds the DCGAN, times W + S steps, prints JSON.
 // Usage: node [--experimental-wasm-relaxed-simd] bench/train/upconv_step.mjs --flavour relaxed-simd|simd|scalar|js [--warmup 2] [--steps 5] [--profile]
-import * as U from 'upconv';
+// the built package (dist/index.js, what `import 'upconv'` gives in Node): bench/ has its own package.json
+import * as U from '../../dist/index.js';
 import { LATENT } from './dcgan.mjs';
 
 const arg = (name, dflt) => {

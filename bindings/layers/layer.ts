@@ -23,7 +23,7 @@ export interface LayerOptions {
 
 export const COMMON_OPTIONS = ['name', 'inputShape', 'inputDim', 'batchInputShape', 'batchSize', 'trainable', 'dtype'] as const;
 
-/** @internal */
+/** A weight a layer declares: its name, shape, whether it trains, and its initializer. */
 export interface WeightSpec {
   readonly name: string;
   readonly shape: number[];

@@ -52,7 +52,7 @@ export class KerasTensor {
   }
 }
 
-/** One call of a layer. @internal */
+/** One call of a layer (not exported from the package; its members are internal). */
 export class Node {
   readonly layer: Layer;
   readonly inputs: readonly KerasTensor[];

@@ -7,6 +7,7 @@ import { MAX_PADDING } from '../args.js';
 import { ConfigError } from '../errors.js';
 
 /** [top, bottom, left, right]. */
+/** Padding or cropping per side: [top, bottom, left, right]. */
 export type Pads = [number, number, number, number];
 
 /** How a flat pair [a, b] is read: (height, width) as Keras's layers, or (width, height). */

@@ -340,7 +340,7 @@ export class Model extends Layer {
 
   // ---- as a layer in another model ----
 
-  /** @internal */
+  /** The output shape (first output) for input sample shapes, as when the model is called on them. */
   computeOutputShape(inputShape: Shape | readonly Shape[]): Shape {
     const shapes = this.outputShapesFor(this.graph.inputs.length === 1 ? [inputShape as Shape] : (inputShape as readonly Shape[])).shapes;
     return shapes[0];

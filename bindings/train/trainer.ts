@@ -25,7 +25,7 @@ export interface CompileOptions {
   metrics?: readonly MetricName[];
 }
 
-/** What `compile` fixes: the optimizer, losses, metrics and which layers train. @internal */
+/** What `compile` fixes: the optimizer, losses, metrics and which layers train. */
 export interface Compiled {
   optimizer: Optimizer;
   losses: Loss[];

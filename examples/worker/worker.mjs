@@ -5,10 +5,9 @@
 // dist/worker.js, which imports the .wasm builds as modules (workerd does not compile WebAssembly
 // from bytes at run time). The generator's Keras config and weights sit beside the worker: the
 // config is bundled in, the weights are a Data module (an ArrayBuffer). They load once per isolate.
-import { getBackend, init, modelFromJSON, tensor } from 'upconv';
+import { getBackend, init, modelFromJSON, sampleLatents, tensor, toPNG } from 'upconv';
 import config from './generator.json';
 import weights from './generator.weights.bin';
-import { encodePng } from './png.mjs';
 
 const LATENT = 16;
 let generator = null;
@@ -32,43 +31,6 @@ function loadGenerator() {
     throw e;
   });
   return generator;
-}
-
-/** A normal(0, 1) latent vector from the seed (mulberry32 + Box–Muller). */
-function latent(seed) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  const z = new Float32Array(LATENT);
-  for (let i = 0; i < LATENT; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(uniform()));
-    const a = 2 * Math.PI * uniform();
-    z[i] = r * Math.cos(a);
-    if (i + 1 < LATENT) z[i + 1] = r * Math.sin(a);
-  }
-  return z;
-}
-
-/** tanh output in [-1, 1] → grey levels, each pixel drawn scale×scale. The seeded example model
- * is untrained and its outputs stay near 0, so contrast is stretched to the image's own range. */
-function toGray(y, h, w, scale) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of y) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const k = hi > lo ? 255 / (hi - lo) : 0;
-  const out = new Uint8Array(h * scale * w * scale);
-  for (let r = 0; r < h * scale; r++) {
-    for (let c = 0; c < w * scale; c++) out[r * w * scale + c] = Math.round((y[((r / scale) | 0) * w + ((c / scale) | 0)] - lo) * k);
-  }
-  return out;
 }
 
 function intParam(url, name, fallback, min, max) {
@@ -97,9 +59,11 @@ export default {
       const scale = intParam(url, 'scale', 8, 1, 16);
       if (Number.isNaN(seed) || Number.isNaN(scale)) return new Response('seed must be an integer 0–4294967295 and scale 1–16\n', { status: 400 });
       const model = await loadGenerator();
-      const y = model.predict(tensor(latent(seed), [1, LATENT])); // [1, 28, 28, 1]
-      const [, h, w] = y.shape;
-      const png = await encodePng(toGray(y.data, h, w, scale), w * scale, h * scale);
+      // the latents `upconv generate --seed N --count 1` draws; one 28×28 image, each pixel scale×scale.
+      // The example model is untrained and its tanh outputs stay near 0: 'minmax' stretches the
+      // contrast; a trained tanh generator would use range: 'tanh'.
+      const y = model.predict(sampleLatents(1, LATENT, { seed }));
+      const png = toPNG(y, { range: 'minmax', scale, padding: 0 });
       return new Response(png, {
         headers: {
           'content-type': 'image/png',

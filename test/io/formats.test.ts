@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Activation, Dropout, InputLayer, type Layer, Model, Sequential, type Tensor } from '../../bindings/index.js';
 import { loadModel, loadWeights, saveModel, WeightsError } from '../../bindings/io/index.js';
 import { fixture, fixtureBytes, TINY_INPUT, tinyModel, tinyWeights } from './tiny.js';
+import { importTfjs, itTfjs } from '../util/shared.js';
 
 /** The layers that compute, nested models expanded (a file's nesting is kept on load). */
 function leaves(m: Model): Layer[] {
@@ -121,8 +122,8 @@ describe('saveModel', () => {
     samePrediction(back);
   });
 
-  it('its output loads in @tensorflow/tfjs and predicts the same', async () => {
-    const tf = await import('@tensorflow/tfjs');
+  itTfjs('its output loads in @tensorflow/tfjs and predicts the same', async () => {
+    const tf = await importTfjs();
     const art = saveModel(reference());
     const model = await tf.loadLayersModel(tf.io.fromMemory({
       modelTopology: art.modelJSON.modelTopology as never,

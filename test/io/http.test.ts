@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSourceError, loadModel } from '../../bindings/io/index.js';
-import { MODELS } from './shared.js';
+import { describeShared, MODELS } from '../util/shared.js';
 
 /** A loopback server over ../shared/models/ (what a browser or worker would fetch). */
-describe('loading over HTTP with fetch (as in browsers and workers)', () => {
+describeShared('loading over HTTP with fetch (as in browsers and workers)', () => {
   let server: Server;
   let base = '';
   const requests: string[] = [];

@@ -1,5 +1,2 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The real trained generators in ../shared/models/, read in place (never copied here). */
-export const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'models');
+/** The real trained generators in ../shared/models/ (see test/util/shared.ts). */
+export { hasShared, MODELS } from '../util/shared.js';

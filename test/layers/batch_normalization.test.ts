@@ -58,7 +58,7 @@ function build(c: Case) {
   const xShape = [c.batch, ...c.leading, C];
   const x = tensor(r.uniformF32(xShape.reduce((a, b) => a * b, 1), -4, 4), xShape);
   const want = naive.batchNorm(x.data, x.shape, { gamma, beta, mean, variance, epsilon: c.epsilon ?? 1e-3 });
-  return { model, x, want };
+  return { model, x, want, weights };
 }
 
 const table = buildTable();
@@ -84,10 +84,12 @@ describe('BatchNormalization: shapes, params and weight order', () => {
     const trainable = (c.scale ? C : 0) + (c.center ? C : 0);
     expect(model.countParams()).toBe(trainable + 2 * C);
     expect(model.layers[0].countParams()).toBe(trainable + 2 * C);
-    const ws = model.getWeights();
+    // Keras order: gamma (if scale), beta (if center), moving_mean, moving_variance: getWeights
+    // gives back exactly the arrays setWeights took, in that order
+    const { model: m, weights } = build(c);
+    const ws = m.getWeights();
     expect(ws.map((w) => w.shape)).toEqual(Array(trainable / C + 2).fill([C]));
-    // moving_variance is the last array and strictly positive; moving_mean is next to last
-    expect(Array.from(ws[ws.length - 1].data).every((v) => v > 0)).toBe(true);
+    expect(ws.map((w) => Array.from(w.data))).toEqual(weights.map((w) => Array.from(w.data)));
   });
 
   it('fresh weights are Keras initialisers: gamma 1, beta 0, mean 0, variance 1', async () => {

@@ -1,15 +1,19 @@
 // The runtime check: the packed package, installed by name into a scratch project, runs the
 // tutorial generator (fixed weights, fixed input) in every runtime, and each output is compared with
-// Node's. One line per runtime, then "N passed, M failed"; exit status 1 on any failure.
+// Node's. One line per runtime (PASS, FAIL, or SKIP with the reason: Chromium or a runtime not
+// installed), then "N passed, M failed, K skipped"; exit status 1 on any failure.
 //
 //   npm pack → <tmp>/project (npm install ./upconv-x.tgz, from the npm cache when it can) →
 //     node-esm            node (ESM, import 'upconv' → "import" → dist/index.js)
 //     node-esm-relaxed    the same with --experimental-wasm-relaxed-simd (reference for the relaxed build)
 //     node-cjs            node (CommonJS, require('upconv') → "require" → dist/index.cjs)
+//     node-io-esm         node, import 'upconv/io' alone (→ dist/io.js): loadModel + predict with no
+//                         init(), then import 'upconv': the same core (instanceof, tensor(), errors, backend)
+//     node-io-cjs         the same with require('upconv/io') (→ dist/io.cjs), then require('upconv')
 //     deno                node_modules/.bin/deno (→ "deno" → dist/index.js)
 //     bun                 node_modules/.bin/bun (→ "bun" → dist/index.js)
 //     chromium-esbuild    /usr/bin/chromium via playwright-core, page bundled by esbuild (→ "browser" → dist/browser.js)
-//     chromium-vite       the same page bundled by Vite (vitest's own copy), if Vite is importable
+//     chromium-vite       the same page bundled by Vite (test/runtimes/node_modules/vite)
 //     workerd             node_modules/.bin/workerd, worker bundled by esbuild under the "workerd" condition
 //                         (→ dist/worker.js, .wasm as Wasm modules), GET http://127.0.0.1:<port>/run
 //     example-worker      examples/worker as its README runs it (build.mjs, then workerd serve
@@ -31,11 +35,15 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { systemNpmEnv } from '../../scripts/lib/npm.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const fixtures = join(here, 'fixtures');
-const bin = (name) => join(repo, 'node_modules', '.bin', name);
+// deno, bun, workerd, playwright-core and vite are this folder's own dependencies
+// (test/runtimes/package.json; npm test installs them); tsc and esbuild are the repository's.
+const bin = (name) => join(here, 'node_modules', '.bin', name);
+const repoBin = (name) => join(repo, 'node_modules', '.bin', name);
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
@@ -100,18 +108,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 const HARD_LIMIT_MS = Number(process.env.UPCONV_RUNTIMES_TIMEOUT_MS || 8 * 60_000);
 setTimeout(() => {
   console.log(`FAIL runtime check: gave up after ${HARD_LIMIT_MS / 1000}s`);
-  const passed = rows.filter((r) => r.ok).length;
-  console.log(`\n${passed} passed, ${rows.length - passed + 1} failed`);
+  console.log(`\n${tally(1)}`);
   shutdown(1);
 }, HARD_LIMIT_MS).unref();
 
 /** Runs a command to completion (or kills its process group at timeoutMs). */
-/**
- * The environment for the machine's own npm: under `npm test` PATH starts with
- * node_modules/.bin, where a dev dependency's dependency (as-pect → npm-install-peers) put npm 6,
- * which has no `npm pack --pack-destination`.
- */
-const SYSTEM_NPM = { PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes(`node_modules${sep}.bin`)).join(':') };
+/** The environment for the machine's own npm (not one a dependency put in node_modules/.bin). */
+const SYSTEM_NPM = systemNpmEnv();
 
 function run(cmd, argv, { cwd, env, timeoutMs = 60_000, input } = {}) {
   return new Promise((resolveRun) => {
@@ -650,9 +653,15 @@ function judge(name, result, refs) {
 // ---------------------------------------------------------------- main
 
 const rows = [];
+/** The closing line, plus `extraFailed` failures not in rows. */
+function tally(extraFailed = 0) {
+  const count = (v) => rows.filter((r) => r.ok === v).length;
+  return `${count(true)} passed, ${count(false) + extraFailed} failed, ${count(null)} skipped`;
+}
+/** ok: true PASS, false FAIL, null SKIP (detail says why). */
 function report(name, ok, detail, extra = []) {
   rows.push({ name, ok });
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name.padEnd(17)} ${detail}`);
+  console.log(`${ok ? 'PASS' : ok === null ? 'SKIP' : 'FAIL'} ${name.padEnd(17)} ${detail}`);
   for (const e of extra) console.log(`     ${' '.repeat(17)} ${e}`);
 }
 
@@ -662,7 +671,7 @@ try {
   ctx = await prepareProject();
 } catch (e) {
   console.log(`FAIL ${'pack + install'.padEnd(17)} ${e.message}`);
-  console.log('\n0 passed, 1 failed');
+  console.log('\n0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }
 const { project } = ctx;
@@ -691,10 +700,30 @@ const runtimes = [
   ['workerd', () => inWorkerd(project)],
 ];
 
+/** Why `name` cannot run on this machine (a runtime or Chromium not installed), or null. */
+function unavailable(name) {
+  const install = 'not installed (npm ci --prefix test/runtimes; npm test does it)';
+  const chromium = process.env.UPCONV_CHROMIUM || '/usr/bin/chromium';
+  const need = {
+    deno: () => !existsSync(bin('deno')) && `deno ${install}`,
+    bun: () => !existsSync(bin('bun')) && `bun ${install}`,
+    workerd: () => !existsSync(bin('workerd')) && `workerd ${install}`,
+    'example-worker': () => !existsSync(bin('workerd')) && `workerd ${install}`,
+    chromium: () => (!existsSync(chromium) ? `no Chromium at ${chromium} (apt-get install chromium, or set UPCONV_CHROMIUM)`
+      : !existsSync(join(here, 'node_modules', 'playwright-core')) && `playwright-core ${install}`),
+  };
+  return (need[name.startsWith('chromium') ? 'chromium' : name]?.() || null);
+}
+
 const refs = new Map(); // backend → { hex, from }
 const results = [];
 for (const [name, fn] of runtimes) {
   if (!wanted(name)) continue;
+  const why = unavailable(name);
+  if (why) {
+    report(name, null, why);
+    continue;
+  }
   const started = Date.now();
   let result;
   try {
@@ -705,7 +734,7 @@ for (const [name, fn] of runtimes) {
   }
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (result.skipped) {
-    report(name, false, `not run: ${result.skipped}`);
+    report(name, null, result.skipped);
     continue;
   }
   if (name.startsWith('node-esm')) {
@@ -721,9 +750,37 @@ for (const [name, fn] of runtimes) {
     [cells.join('  '), ...notes, ...problems.map((p) => `✗ ${p}`)]);
 }
 
+/**
+ * upconv/io loaded first and alone in a fresh Node process (ESM and CommonJS): loadModel then
+ * predict with no init(); then the core entry, which must be the same core (instanceof, tensor(),
+ * error classes, backend state).
+ */
+async function ioAlone(fixture) {
+  const made = await run(process.execPath, ['make-tiny.mjs'], { cwd: project, timeoutMs: 60_000 });
+  if (made.code !== 0) throw new Error(`make-tiny.mjs failed:\n${tail(made.stderr || made.stdout)}`);
+  const r = await run(process.execPath, [fixture], { cwd: project, timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`node ${fixture} exited with ${r.code}:\n${tail(r.stderr || r.stdout)}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('UPCONV_IO '));
+  if (!line) throw new Error(`no UPCONV_IO line:\n${tail(r.stdout + r.stderr)}`);
+  return JSON.parse(line.slice('UPCONV_IO '.length));
+}
+
+for (const [name, fixture] of [['node-io-esm', 'node-io-esm.mjs'], ['node-io-cjs', 'node-io-cjs.cjs']]) {
+  if (!wanted(name)) continue;
+  const started = Date.now();
+  try {
+    const { entry, checks } = await withTimeout(ioAlone(fixture), 120_000, name);
+    const failedChecks = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
+    report(name, failedChecks.length === 0, `node ${process.version} · ${String(entry).replace(/^.*node_modules\//, '')} alone, then the core · ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      [Object.keys(checks).map((k) => `${checks[k] ? '✓' : '✗'} ${k}`).join('; ')]);
+  } catch (e) {
+    report(name, false, tail(e.message, 3000));
+  }
+}
+
 /** The declarations, as consumers' TypeScript finds them through "exports" (type-checked only). */
 async function typesCheck(project) {
-  const tsc = bin('tsc');
+  const tsc = repoBin('tsc');
   const common = ['--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom', '--skipLibCheck', 'false'];
   const cases = [
     ['ESM, moduleResolution bundler', ['--module', 'esnext', '--moduleResolution', 'bundler', 'types-esm.mts'], true],
@@ -756,7 +813,8 @@ if (wanted('types')) {
   }
 }
 
-if (wanted('example-worker')) {
+if (wanted('example-worker') && unavailable('example-worker')) report('example-worker', null, unavailable('example-worker'));
+else if (wanted('example-worker')) {
   const started = Date.now();
   try {
     const r = await withTimeout(exampleWorker(), 90_000, 'example-worker');
@@ -768,10 +826,9 @@ if (wanted('example-worker')) {
 
 if (args.json) writeFileSync(String(args.json), JSON.stringify({ version: ctx.version, results }, null, 2));
 for (const close of [...closers]) await close().catch(() => {});
-const passed = rows.filter((r) => r.ok).length;
-const failed = rows.length - passed;
+const failed = rows.filter((r) => r.ok === false).length;
 console.log('\n= bit-identical to Node running the same build; ≈ relaxed build within 1e-5 of V8 (the engine evaluates relaxed_madd differently);');
 console.log('n/a: the runtime or entry does not offer it (expected, checked by its error message).');
 console.log(`runtime check took ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log(`\n${tally()}`);
 process.exit(failed ? 1 : 0);

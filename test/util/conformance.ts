@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { SHARED } from './shared.js';
 
 export interface ConformanceCase {
   file: string;
@@ -13,8 +13,8 @@ export interface ConformanceCase {
   tolerance: number;
 }
 
-/** ../shared/ beside the project root (read-only, test-time only). */
-export const SHARED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');
+export { SHARED };
+/** The golden cases, ../shared/conformance/ (suites that read them use describeShared). */
 export const CONFORMANCE_DIR = process.env.UPCONV_CONFORMANCE_DIR ?? join(SHARED, 'conformance');
 
 export function loadCases(dir = CONFORMANCE_DIR): ConformanceCase[] {

@@ -3,6 +3,7 @@ import type { Backend, KernelMemory, Kernels } from '../../bindings/backend/kern
 import { referenceBackend } from '../../bindings/backend/reference.js';
 import { type WasmFlavour, supportedFlavours, wasmBackend } from '../../bindings/backend/wasm.js';
 import { WASM_RELAXED_B64, WASM_SCALAR_B64, WASM_SIMD_B64 } from '../../bindings/backend/wasm_inline.js';
+import { mulberry32 } from '../../bindings/random.js';
 
 const BYTES: Record<WasmFlavour, string> = {
   'wasm-relaxed-simd': WASM_RELAXED_B64,
@@ -15,16 +16,8 @@ export function wasmBuilds(): Backend[] {
   return supportedFlavours().map((f) => wasmBackend(new WebAssembly.Module(decodeBase64(BYTES[f]) as BufferSource), f));
 }
 
-/** A small seeded generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the package's mulberry32. */
+export const rng = (seed: number): (() => number) => mulberry32(seed);
 
 const GUARD = 0x7fc0dead; // a NaN pattern no kernel writes
 
@@ -46,7 +39,6 @@ export class KernelTester {
   run(bytes: number, fill: (f32: Float32Array, u32: Uint32Array, base: number) => { out: [number, number]; call: (k: Kernels) => void }): { wasm: Float32Array; ref: Float32Array; untouched: boolean } {
     const results: Float32Array[] = [];
     let untouched = true;
-    let reference: Uint32Array | null = null;
     for (const side of this.sides) {
       const base = side.memory.base;
       side.memory.ensure(base + bytes + 64);
@@ -63,9 +55,7 @@ export class KernelTester {
         if ((byte < out[0] || byte >= out[1]) && after[i] !== before[i]) untouched = false;
       }
       results.push(new Float32Array(side.memory.buffer).slice(out[0] >>> 2, out[1] >>> 2));
-      reference = after;
     }
-    void reference;
     return { wasm: results[0], ref: results[1], untouched };
   }
 }

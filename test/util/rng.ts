@@ -1,21 +1,16 @@
+import { mulberry32 } from '../../bindings/random.js';
+
 /**
- * A tiny seeded PRNG for tests (mulberry32): the same seed always gives the same stream, so
- * failures are replayable. Values handed to the package are float32-representable.
+ * Seeded values for tests, from the package's one generator (mulberry32): the same seed always
+ * gives the same stream, so failures are replayable. Values handed to the package are
+ * float32-representable.
  */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = (Math.trunc(seed) ^ 0x2545f491) | 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(Math.trunc(seed) ^ 0x2545f491);
   }
 
   /** Uniform in [lo, hi). */

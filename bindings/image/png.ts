@@ -1,11 +1,13 @@
 /**
- * A small PNG encoder (8-bit grayscale, gray+alpha, RGB or RGBA): per-row filter chosen by the
- * usual minimum-sum-of-absolute-differences heuristic, zlib via fflate, CRC-32 per chunk.
+ * The PNG encoder of the package (toPNG, the CLI's `generate`, the worker example): 8-bit
+ * grayscale, gray+alpha, RGB or RGBA; each row's filter chosen by the usual
+ * minimum-sum-of-absolute-differences heuristic; zlib by fflate; CRC-32 per chunk.
  */
 import { zlibSync } from 'fflate';
 import { crc32 } from '../io/crc32.js';
 
-const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
+/** PNG colour type per channel count: gray, gray+alpha, RGB, RGBA. */
+const COLOR_TYPE: Readonly<Record<number, number>> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
@@ -25,12 +27,9 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Encodes `pixels` (row-major, `channels` bytes per pixel) as a PNG file. */
-export function encodePNG(pixels: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 | 4): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`PNG size ${width}×${height} is invalid`);
-  if (!(channels in COLOR_TYPE)) throw new RangeError(`PNG channels must be 1–4, got ${channels}`);
+/** Rows prefixed with their filter byte, each filtered the way that compresses best (heuristically). */
+function filterRows(pixels: Uint8Array, width: number, height: number, channels: number): Uint8Array {
   const stride = width * channels;
-  if (pixels.length !== stride * height) throw new RangeError(`PNG data has ${pixels.length} bytes, expected ${stride * height}`);
   const raw = new Uint8Array((stride + 1) * height);
   const trial = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
@@ -55,6 +54,15 @@ export function encodePNG(pixels: Uint8Array, width: number, height: number, cha
       }
     }
   }
+  return raw;
+}
+
+/** Encodes `pixels` (row-major, `channels` bytes per pixel, 1–4) as the bytes of a PNG file. */
+export function encodePNG(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 1 | 2 | 3 | 4): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`PNG size ${width}×${height} is invalid`);
+  if (!(channels in COLOR_TYPE)) throw new RangeError(`PNG channels must be 1–4, got ${channels}`);
+  const bytes = pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length);
+  if (bytes.length !== width * channels * height) throw new RangeError(`PNG data has ${bytes.length} bytes, expected ${width * channels * height}`);
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width);
@@ -64,7 +72,7 @@ export function encodePNG(pixels: Uint8Array, width: number, height: number, cha
   const parts = [
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlibSync(raw, { level: 9 })),
+    chunk('IDAT', zlibSync(filterRows(bytes, width, height, channels), { level: 9 })),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
