@@ -27,8 +27,8 @@ import { mutantSeed, mutateBytes, mutateJson, signatureOffsets } from './mutate.
 export const MAX_RSS = 1024 * 2 ** 20;
 const LIMITS = { maxWeightBytes: 256 * 2 ** 20, maxFileBytes: 512 * 2 ** 20, timeoutMs: 2000 };
 
-const job = JSON.parse(process.argv[2]) as { root: string; tmp: string; item: number; start: number; end: number; base: number; dump?: string; keepLoaded?: string };
-const item: Item = corpus(job.root).items[job.item];
+const job = JSON.parse(process.argv[2]) as { root: string; shared: string; tmp: string; item: number; start: number; end: number; base: number; dump?: string; keepLoaded?: string };
+const item: Item = corpus(job.root, job.shared).items[job.item];
 // a folder of the harness's own (removed by it even when this process is killed)
 mkdirSync(job.tmp, { recursive: true });
 const tmp = mkdtempSync(join(job.tmp, 'child-'));

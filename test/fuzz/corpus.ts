@@ -1,15 +1,14 @@
 /**
  * What the fuzz suite mutates: the fixture files of test/io/fixtures, synthetic tf.js models
  * built in code (float32 and quantized), and, when ../shared exists beside the repository, the
- * real generators in ../shared/models. The parent and every child compute the same list.
+ * real generators in ../shared/models. The parent and every child compute the same list (the
+ * parent passes the folders it uses).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** test/io/fixtures of the repository at `root`. */
 export const fixturesOf = (root: string) => join(root, 'test', 'io', 'fixtures');
-/** ../shared/models beside the repository at `root`. */
-export const sharedModelsOf = (root: string) => join(root, '..', 'shared', 'models');
 
 export type Kind =
   /** loadModel on the mutated bytes. */
@@ -37,10 +36,10 @@ export interface Item {
 /** Synthetic tf.js models the child builds (see child.ts). */
 export const SYNTHETIC = ['tiny-float32', 'tiny-uint8', 'tiny-float16', 'upsample-float32'] as const;
 
-/** The corpus of the repository at `root`; `shared` says whether to add ../shared/models. */
-export function corpus(root: string, shared = true): { items: Item[]; sharedNote: string | null } {
+/** The corpus of the repository at `root`, with the real models of `sharedModels` (../shared/models) when it exists. */
+export function corpus(root: string, sharedModels: string | null): { items: Item[]; sharedNote: string | null } {
   const f = (name: string) => join(fixturesOf(root), name);
-  const SHARED_MODELS = sharedModelsOf(root);
+  const SHARED_MODELS = sharedModels ?? '';
   const items: Item[] = [
     { id: 'keras2_v0.h5', kind: 'model', source: f('keras2_v0.h5'), weight: 3, batch: 400 },
     { id: 'keras2_latest.h5', kind: 'model', source: f('keras2_latest.h5'), weight: 3, batch: 400 },
@@ -54,7 +53,7 @@ export function corpus(root: string, shared = true): { items: Item[]; sharedNote
     { id: 'chunks_v0.h5', kind: 'walk', source: f('chunks_v0.h5'), weight: 1, batch: 400 },
     ...SYNTHETIC.map((s): Item => ({ id: `tfjs:${s}`, kind: 'tfjs', source: s, weight: 3, batch: 300 })),
   ];
-  if (!shared) return { items, sharedNote: null };
+  if (!sharedModels) return { items, sharedNote: null };
   if (!existsSync(SHARED_MODELS)) {
     return { items, sharedNote: `skipped the real models: ${SHARED_MODELS} does not exist (it is not part of the repository)` };
   }

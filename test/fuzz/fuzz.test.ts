@@ -22,7 +22,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpus, type Item, sharedModelsOf } from './corpus.js';
+import { hasShared, itShared, MODELS } from '../util/shared.js';
+import { corpus, type Item } from './corpus.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOTAL = Number(process.env.UPCONV_FUZZ ?? 2500);
@@ -76,6 +77,9 @@ beforeAll(async () => {
     target: 'node20',
     outfile: child,
     logLevel: 'warning',
+    // package.json's sideEffects list is for consumers' bundlers; here every import counts
+    // (bindings/index.ts registers the inlined .wasm builds by a side-effect import)
+    ignoreAnnotations: true,
   });
 }, 60_000);
 
@@ -90,7 +94,7 @@ async function runItem(index: number, item: Item, start: number, end: number, ta
   while (next < end && restarts < 20) {
     const keepLoaded = H5PY ? join(dir, 'loaded') : undefined;
     if (keepLoaded) mkdirSync(keepLoaded, { recursive: true });
-    const job = JSON.stringify({ root: ROOT, tmp: join(dir, 'tmp'), item: index, start: next, end, base: BASE, dump, keepLoaded });
+    const job = JSON.stringify({ root: ROOT, shared: MODELS, tmp: join(dir, 'tmp'), item: index, start: next, end, base: BASE, dump, keepLoaded });
     const lines: Line[] = [];
     let stderr = '';
     let buffered = '';
@@ -210,7 +214,7 @@ function h5pyDisagreements(items: Item[]): Violation[] {
     rmSync(file);
     if (ok) continue;
     const [itemIndex, i] = file.split('/').pop()!.replace('.h5', '').split('-').map(Number);
-    const id = corpus(ROOT).items[itemIndex].id;
+    const id = corpus(ROOT, MODELS).items[itemIndex].id;
     if (!items.some((x) => x.id === id)) continue;
     out.push({ kind: 'libhdf5 refuses', item: id, index: i, detail: `upconv loaded it; libhdf5: ${why}` });
   }
@@ -221,10 +225,10 @@ function describeViolations(vs: Violation[]): string {
   return vs.map((v) => `${v.kind}: ${v.item} #${v.index}: ${v.detail}${v.how ? `\n      mutation: ${v.how.join('; ').slice(0, 300)}` : ''}\n      reproduce: UPCONV_FUZZ_SEED=${BASE} UPCONV_FUZZ_ONLY='${v.item}:${v.index}' node scripts/test.mjs test/fuzz`).join('\n  ');
 }
 
-const all = corpus(ROOT).items.map((item, index) => ({ index, item }));
+const all = corpus(ROOT, MODELS).items.map((item, index) => ({ index, item }));
 const local = all.filter(({ item }) => !item.id.startsWith('shared:'));
 const shared = all.filter(({ item }) => item.id.startsWith('shared:'));
-const sharedMissing = !existsSync(sharedModelsOf(ROOT));
+const sharedMissing = !hasShared || !existsSync(MODELS);
 
 /** The real models are larger and slower (about 100 ms a mutant): a tenth of the mutants. */
 const SHARED_SHARE = 0.1;
@@ -236,7 +240,7 @@ if (!ONLY) describe('mutation fuzzing (every outcome a named error or a correct 
     expect(violations, `\n  ${describeViolations(violations)}`).toEqual([]);
   }, 30 * 60_000);
 
-  it.skipIf(sharedMissing)(sharedMissing ? `the real models [skipped: needs ../shared/models (${sharedModelsOf(ROOT)} does not exist)]` : `the real models in ../shared: ${Math.round(TOTAL * SHARED_SHARE)} mutants`, async () => {
+  itShared(`the real models in ../shared: ${Math.round(TOTAL * SHARED_SHARE)} mutants`, async () => {
     const { report, violations } = await fuzz(shared, Math.round(TOTAL * SHARED_SHARE));
     console.log(report);
     expect(violations, `\n  ${describeViolations(violations)}`).toEqual([]);

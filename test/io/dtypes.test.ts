@@ -3,9 +3,9 @@
  * from files are never looked up in Object.prototype.
  */
 import { describe, expect, it } from 'vitest';
+import { importTfjs, itTfjs } from '../util/shared.js';
 import { loadModel, ModelFormatError, saveModel, UpconvError } from '../../bindings/io/index.js';
 import { halfToFloat } from '../../bindings/io/half.js';
-import { hasTfjs, importTfjs, tfjsTitle } from './tfjs_peer.js';
 import { tinyModel, tinyWeights } from './tiny.js';
 
 function tiny() {
@@ -93,7 +93,7 @@ describe('the combinations tfjs-core reads decode as it decodes them', () => {
     b.getWeights()[0].data.forEach((x, i) => expect(x).toBe(i % 2));
   });
 
-  it.skipIf(!hasTfjs)(tfjsTitle('tfjs-core\'s own decodeWeights reads and refuses the same'), async () => {
+  itTfjs('tfjs-core\'s own decodeWeights reads and refuses the same', async () => {
     const tf = await importTfjs();
     const cases: [Record<string, unknown>, number, (v: DataView, i: number) => void][] = [
       [{ quantization: { dtype: 'uint8', scale: 0.013, min: -0.2 } }, 1, (v, i) => v.setUint8(i, 7 * i)],

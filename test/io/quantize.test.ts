@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { importTfjs, itTfjs } from '../util/shared.js';
 import { ConfigError, loadModel, saveModel, WeightsError } from '../../bindings/io/index.js';
 import { floatToHalf, quantizeAffine } from '../../bindings/io/quantize.js';
 import { halfToFloat } from '../../bindings/io/half.js';
-import { hasTfjs, importTfjs, tfjsTitle } from './tfjs_peer.js';
 import { fixture, TINY_INPUT, tinyModel, tinyWeights } from './tiny.js';
 
 interface Oracle {
@@ -122,7 +122,7 @@ describe('saveModel with dtype', () => {
     y.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(tol));
   });
 
-  it.skipIf(!hasTfjs)(tfjsTitle('tf.js loads the quantized files and predicts what upconv predicts from them'), async () => {
+  itTfjs('tf.js loads the quantized files and predicts what upconv predicts from them', async () => {
     const tf = await importTfjs();
     for (const dtype of ['float16', 'uint8', 'uint16'] as const) {
       const art = saveModel(reference(), { dtype });
