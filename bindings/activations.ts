@@ -4,6 +4,7 @@
  */
 import { Act } from './backend/kernels.js';
 import { ConfigError } from './errors.js';
+import { showValue } from './show.js';
 
 /** The activation names upconv computes (Keras 3's built-ins, plus Keras 2's hard_sigmoid). */
 export type ActivationName =
@@ -51,7 +52,7 @@ function describe(value: unknown): string {
   if (typeof value === 'function') return `a function (${value.name || 'anonymous'}); pass an activation name such as 'relu'`;
   if (typeof value === 'string') return `'${value}'`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return showValue(value) ?? String(value);
   } catch {
     return String(value);
   }

@@ -55,7 +55,7 @@ export type { Padding, Shape, Dim } from './shape_rules.js';
 export { resetNames } from './layers/naming.js';
 export { setSeed } from './random.js';
 export { mulberry32 } from './random.js';
-export { sampleLatents, type SampleLatentsOptions } from './image/latents.js';
+export { sampleLatents, latentWalk, type SampleLatentsOptions } from './image/latents.js';
 export { imageGrid, type ImageGridOptions } from './image/grid.js';
 export { toImageData, type ImageDataLike, type ToImageOptions } from './image/to_image.js';
 export { toPNG } from './image/to_image.js';

@@ -5,6 +5,7 @@
  * count above MAX_UNITS, is not a sensible model and a ConfigError.
  */
 import { ConfigError } from './errors.js';
+import { showValue } from './show.js';
 
 /** Largest kernel size, stride, dilation rate or upsampling factor (per axis). */
 export const MAX_WINDOW = 1024;
@@ -17,7 +18,7 @@ function show(value: unknown): string {
   if (typeof value === 'function') return `a function`;
   if (typeof value === 'bigint') return `${value}n`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return showValue(value) ?? String(value);
   } catch {
     return String(value);
   }

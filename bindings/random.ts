@@ -5,12 +5,15 @@
  * stream: Keras's numbers depend on its backend's RNG, so seeded weights here are reproducible
  * within upconv only.
  */
+import { ConfigError } from './errors.js';
+import { showValue } from './show.js';
 
 /**
  * A mulberry32 generator: each call returns the next number, uniform in [0, 1) (multiples of
  * 2^-32). The same seed (an integer; only its low 32 bits count) always gives the same stream.
  */
 export function mulberry32(seed: number): () => number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ConfigError(`mulberry32: seed must be a finite number, got ${showValue(seed)}`);
   let state = seed | 0;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -28,7 +31,7 @@ let next = weightStream(0);
 
 /** Re-seeds the generator used for initial weights. */
 export function setSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new RangeError(`setSeed: seed must be a finite number, got ${seed}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ConfigError(`setSeed: seed must be a finite number, got ${showValue(seed)}`);
   next = weightStream(seed);
 }
 

@@ -1,5 +1,9 @@
 import { ShapeError } from './errors.js';
 import { formatArray } from './format.js';
+import { showValue } from './show.js';
+
+/** Most values one tensor holds (1 GiB of float32). */
+const MAX_VALUES = 2 ** 28;
 
 type Nested = number | readonly Nested[];
 
@@ -11,15 +15,16 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 function checkShape(shape: readonly number[], what: string): void {
-  if (!Array.isArray(shape)) throw new ShapeError(`${what}: shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`${what}: shape must be an array of integers, got ${showValue(shape)}`);
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${what}: shape [${shape.join(', ')}] has an invalid dimension ${String(d)}`);
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw new ShapeError(`${what}: shape ${showValue(shape)} has an invalid dimension ${showValue(d)}`);
   }
 }
 
 /** A dense float32 tensor, row-major (C order); image data is NHWC. */
 export class Tensor {
-  readonly shape: number[];
+  /** The dimensions (frozen: a tensor's shape and data cannot disagree). */
+  readonly shape: readonly number[];
   readonly data: Float32Array;
 
   constructor(data: Float32Array, shape: readonly number[]) {
@@ -28,7 +33,7 @@ export class Tensor {
     if (sizeOf(shape) !== data.length) {
       throw new ShapeError(`Tensor: shape [${shape.join(', ')}] holds ${sizeOf(shape)} values but data has ${data.length}`);
     }
-    this.shape = [...shape];
+    this.shape = Object.freeze([...shape]);
     this.data = data;
   }
 
@@ -68,6 +73,10 @@ export class Tensor {
 
 /** Resolves one -1 in `shape` so that it holds `size` values. */
 export function inferShape(shape: readonly number[], size: number, what: string): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${what}: shape must be an array of integers, got ${showValue(shape)}`);
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < -1) throw new ShapeError(`${what}: shape ${showValue(shape)} has an invalid dimension ${showValue(d)}`);
+  }
   const out = [...shape];
   const unknown = out.indexOf(-1);
   if (unknown >= 0) {
@@ -88,9 +97,32 @@ function shapeOfNested(values: Nested): number[] {
   let v: Nested = values;
   while (Array.isArray(v)) {
     shape.push(v.length);
+    if (shape.length > 32) throw new ShapeError('tensor: nested arrays deeper than 32 levels');
     v = v[0];
   }
+  if (sizeOf(shape) > MAX_VALUES) throw new ShapeError(`tensor: ${sizeOf(shape)} values is more than one tensor holds (${MAX_VALUES})`);
   return shape;
+}
+
+/** The values of a numeric typed array or of an array-like of numbers, checked before copying. */
+function numbersOf(values: unknown): Float32Array {
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    throw new ShapeError(`tensor: cannot make a tensor from a ${values.constructor.name} (convert the BigInts to numbers first)`);
+  }
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+    if ((values as unknown as ArrayLike<number>).length > MAX_VALUES) throw new ShapeError(`tensor: more values than one tensor holds (${MAX_VALUES})`);
+    return Float32Array.from(values as unknown as ArrayLike<number>);
+  }
+  const len = (values as ArrayLike<unknown>).length;
+  if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0) throw new ShapeError(`tensor: cannot make a tensor from ${showValue(values)}`);
+  if (len > MAX_VALUES) throw new ShapeError(`tensor: ${len} values is more than one tensor holds (${MAX_VALUES})`);
+  const out = new Float32Array(len);
+  for (let i = 0; i < len; i++) {
+    const v = (values as ArrayLike<unknown>)[i];
+    if (typeof v !== 'number') throw new ShapeError(`tensor: value ${i} is ${showValue(v)}, not a number`);
+    out[i] = v;
+  }
+  return out;
 }
 
 function flattenNested(values: Nested, shape: number[], axis: number, out: number[]): void {
@@ -110,6 +142,7 @@ function flattenNested(values: Nested, shape: number[], axis: number, out: numbe
  * With a shape, flat values are taken in row-major order; without, the nesting gives the shape.
  */
 export function tensor(values: Float32Array | ArrayLike<number> | Nested, shape?: readonly number[]): Tensor {
+  if (shape !== undefined && !Array.isArray(shape)) throw new ShapeError(`tensor: shape must be an array of integers, got ${showValue(shape)}`);
   if (typeof values === 'number') return new Tensor(Float32Array.of(values), shape ?? []);
   if (values instanceof Float32Array) {
     return new Tensor(values, shape ? inferShape(shape, values.length, 'tensor') : [values.length]);
@@ -121,9 +154,9 @@ export function tensor(values: Float32Array | ArrayLike<number> | Nested, shape?
     const data = Float32Array.from(flat);
     return new Tensor(data, shape ? inferShape(shape, data.length, 'tensor') : nestedShape);
   }
-  if (ArrayBuffer.isView(values) || Array.isArray(values) || (values && typeof (values as ArrayLike<number>).length === 'number')) {
-    const data = Float32Array.from(values as ArrayLike<number>);
+  if (values !== null && typeof values === 'object') {
+    const data = numbersOf(values);
     return new Tensor(data, shape ? inferShape(shape, data.length, 'tensor') : [data.length]);
   }
-  throw new ShapeError(`tensor: cannot make a tensor from ${typeof values}`);
+  throw new ShapeError(`tensor: cannot make a tensor from ${showValue(values)}`);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError, imageGrid, mulberry32, sampleLatents, setSeed, ShapeError, type Tensor, tensor, toImageData, toPNG,
+  ConfigError, imageGrid, latentWalk, mulberry32, sampleLatents, setSeed, ShapeError, type Tensor, tensor, toImageData, toPNG,
 } from '../bindings/index.js';
 import { random } from '../bindings/random.js';
 import { decodePNG } from './util/png.js';
@@ -185,5 +185,35 @@ describe('toImageData', () => {
     } finally {
       g.ImageData = before;
     }
+  });
+});
+
+describe('latentWalk', () => {
+  it('rows run from sampleLatents row r to row r + 1, ends included; the middle frame is what float64 slerp gives', () => {
+    const ends = sampleLatents(3, 16, { seed: 9 });
+    const z = latentWalk(5, 16, { seed: 9, walks: 2 });
+    expect(z.shape).toEqual([10, 16]);
+    const row = (t: { data: Float32Array }, i: number) => Array.from(t.data.subarray(i * 16, (i + 1) * 16));
+    const close = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
+    expect(close(row(z, 0), row(ends, 0))).toBe(true);
+    expect(close(row(z, 4), row(ends, 1))).toBe(true);
+    expect(close(row(z, 5), row(ends, 1))).toBe(true);
+    expect(close(row(z, 9), row(ends, 2))).toBe(true);
+    // an independent slerp in float64 for the middle frame
+    const a = row(ends, 0);
+    const b = row(ends, 1);
+    const dot = a.reduce((s, v, i) => s + v * b[i], 0);
+    const om = Math.acos(dot / Math.hypot(...a) / Math.hypot(...b));
+    const mid = a.map((v, i) => (Math.sin(om / 2) * v + Math.sin(om / 2) * b[i]) / Math.sin(om));
+    expect(close(row(z, 2), mid)).toBe(true);
+  });
+
+  it('takes a shape; bad steps, walks or options are ConfigErrors', () => {
+    expect(() => latentWalk(1, 4)).toThrow(ConfigError);
+    expect(() => latentWalk(3, 4, { walks: 0 })).toThrow(ConfigError);
+    expect(() => latentWalk(3, 4, { seed: 1, bogus: 1 } as never)).toThrow(/unknown option 'bogus'/);
+    const z = latentWalk(3, [2, 2], { seed: 3 });
+    expect(z.shape).toEqual([3, 2, 2]);
+    expect(Array.from(z.data).every(Number.isFinite)).toBe(true);
   });
 });

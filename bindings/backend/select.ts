@@ -1,4 +1,5 @@
-import { BackendError, ConfigError } from '../errors.js';
+import { BackendError, ConfigError, UpconvError } from '../errors.js';
+import { showValue } from '../show.js';
 import type { Backend } from './kernels.js';
 import { referenceBackend } from './reference.js';
 import { moduleFlavour, supportedFlavours, type WasmFlavour, wasmBackend } from './wasm.js';
@@ -41,7 +42,8 @@ export function setWasmProvider(p: WasmProvider): void {
 
 function pickFlavours(options: InitOptions): WasmFlavour[] {
   const supported = supportedFlavours();
-  if (!options.flavour) return supported;
+  if (options.flavour === undefined) return supported;
+  if (typeof options.flavour !== 'string') throw new ConfigError(`init: flavour must be 'relaxed-simd', 'simd' or 'scalar', got ${showValue(options.flavour)}`);
   const wanted = `wasm-${options.flavour}` as WasmFlavour;
   if (!['wasm-relaxed-simd', 'wasm-simd', 'wasm-scalar'].includes(wanted)) {
     throw new ConfigError(`init: unknown flavour '${options.flavour}' (expected 'relaxed-simd', 'simd' or 'scalar')`);
@@ -81,6 +83,17 @@ function remember(flavour: WasmFlavour, module: WebAssembly.Module): Backend {
  * reference backend is used.
  */
 export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
+  try {
+    await initOnce(source, options ?? {});
+  } catch (e) {
+    if (e instanceof UpconvError) throw e;
+    // a CompileError for bytes that are not WebAssembly, a TypeError for a source of the wrong kind
+    throw new BackendError(`init: cannot load the WebAssembly core from ${showValue(source, 60)}: ${(e as Error)?.message ?? showValue(e)}`);
+  }
+}
+
+async function initOnce(source: WasmSource | undefined, options: InitOptions): Promise<void> {
+  if (typeof options !== 'object') throw new ConfigError(`init: options must be an object, got ${showValue(options)}`);
   if (source !== undefined) {
     const module = await toModule(source);
     wasm = wasmBackend(module, moduleFlavour(module, 'wasm-simd'));
@@ -132,7 +145,7 @@ function loadSync(): void {
 
 /** 'wasm' (default) or 'js' (the plain TypeScript reference). */
 export function setBackend(name: 'wasm' | 'js'): void {
-  if (name !== 'wasm' && name !== 'js') throw new ConfigError(`setBackend: unknown backend '${String(name)}' (expected 'wasm' or 'js')`);
+  if (name !== 'wasm' && name !== 'js') throw new ConfigError(`setBackend: unknown backend ${showValue(name)} (expected 'wasm' or 'js')`);
   useWasm = name === 'wasm';
 }
 

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { type ImageBatch, imageBatch } from './layout.js';
+import { showValue } from '../show.js';
 
 /** How `imageGrid` lays a batch out. */
 export interface ImageGridOptions {
@@ -23,7 +24,7 @@ const MAX_VALUES = 2 ** 28;
 
 function intOption(v: unknown, what: string, min: number, fallback: number): number {
   if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || (v as number) < min) throw new ConfigError(`imageGrid: ${what} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || (v as number) < min) throw new ConfigError(`imageGrid: ${what} must be an integer ≥ ${min}, got ${showValue(v)}`);
   return v as number;
 }
 
@@ -50,7 +51,7 @@ export function tile(b: ImageBatch, options: ImageGridOptions): { data: Float32A
   const bg = options.background ?? midpoint(b.data);
   const fill = typeof bg === 'number' ? Array<number>(b.c).fill(bg) : Array.isArray(bg) && bg.length === b.c ? bg : null;
   if (!fill || !fill.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new ConfigError(`imageGrid: background must be a finite number or ${b.c} of them (one per channel), got ${JSON.stringify(bg)}`);
+    throw new ConfigError(`imageGrid: background must be a finite number or ${b.c} of them (one per channel), got ${showValue(bg)}`);
   }
   const out = new Float32Array(width * height * b.c);
   for (let i = 0; i < out.length; i++) out[i] = fill[i % b.c];

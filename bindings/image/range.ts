@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { showValue } from '../show.js';
 
 /**
  * Which output values map to black (0) and white (255): 'minmax' (the data's own smallest and
@@ -25,7 +26,7 @@ export function resolveRange(range: ImageRange | undefined, data: Float32Array, 
   if (Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] < range[1]) {
     return { lo: range[0], hi: range[1] };
   }
-  throw new ConfigError(`${where}: range must be 'minmax', 'tanh', 'sigmoid' or [lo, hi] with lo < hi, got ${JSON.stringify(range)}`);
+  throw new ConfigError(`${where}: range must be 'minmax', 'tanh', 'sigmoid' or [lo, hi] with lo < hi, got ${showValue(range)}`);
 }
 
 /** One value → 0–255 under [lo, hi] (clipped; NaN → 0). */

@@ -4,6 +4,7 @@ import { GRID_KEYS, type ImageGridOptions, tile } from './grid.js';
 import { imageBatch } from './layout.js';
 import { encodePNG } from './png.js';
 import { type ImageRange, resolveRange, toByte } from './range.js';
+import { showValue } from '../show.js';
 
 /**
  * How a tensor becomes pixels. A batch of more than one image (or any grid option given) is laid
@@ -27,7 +28,7 @@ const KEYS: readonly string[] = ['range', ...GRID_KEYS];
 
 /** 8-bit pixels of `t` (one image, or a grid of its batch). */
 function pixels(t: Tensor, options: ToImageOptions, where: string): { bytes: Uint8Array; width: number; height: number; channels: 1 | 2 | 3 | 4 } {
-  if (options === null || typeof options !== 'object') throw new ConfigError(`${where}: options must be an object, got ${JSON.stringify(options)}`);
+  if (options === null || typeof options !== 'object') throw new ConfigError(`${where}: options must be an object, got ${showValue(options)}`);
   const unknown = Object.keys(options).filter((k) => !KEYS.includes(k));
   if (unknown.length) throw new ConfigError(`${where}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (known: ${KEYS.join(', ')})`);
   const b = imageBatch(t, where);

@@ -7,6 +7,7 @@ import { ChannelNormOp } from '../ops/normalization.js';
 import { BatchNormInferenceOp } from '../ops/scale_shift.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   axis?: number | readonly number[];
@@ -36,7 +37,7 @@ export class BatchNormalization extends Layer {
     checkKeys(o, [...COMMON_OPTIONS, 'axis', 'momentum', 'epsilon', 'center', 'scale'], this.label);
     const axis = Array.isArray(o.axis) ? o.axis : [o.axis ?? -1];
     if (axis.length !== 1 || !Number.isSafeInteger(axis[0]) || Math.abs(axis[0]) > 8) {
-      throw new ConfigError(`${this.label}: axis must be one integer (the channel axis), got ${JSON.stringify(o.axis)}`);
+      throw new ConfigError(`${this.label}: axis must be one integer (the channel axis), got ${showValue(o.axis)}`);
     }
     this.axis = axis[0];
     this.momentum = finite(o.momentum ?? 0.99, 'momentum', this.label);

@@ -5,6 +5,7 @@ import { deconvAxis, mapDim, type Shape } from '../shape_rules.js';
 import { BaseConv, type ConvOptions } from './base_conv.js';
 import type { WeightSpec } from './layer.js';
 import type { CallArgs } from './node.js';
+import { showValue } from '../show.js';
 
 export interface Conv2DTransposeOptions extends ConvOptions {
   outputPadding?: number | readonly [number, number] | null;
@@ -25,7 +26,7 @@ export class Conv2DTranspose extends BaseConv {
     } else {
       const v = typeof op === 'number' ? [op, op] : op;
       if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0)) {
-        throw new ConfigError(`${this.label}: outputPadding must be a non-negative integer or pair, got ${JSON.stringify(op)}`);
+        throw new ConfigError(`${this.label}: outputPadding must be a non-negative integer or pair, got ${showValue(op)}`);
       }
       this.outputPadding = [v[0], v[1]];
       for (let i = 0; i < 2; i++) {

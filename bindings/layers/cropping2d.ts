@@ -6,6 +6,7 @@ import { mapDim, type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import { type Pads, padsConfig, readPads } from './padding_args.js';
 import type { Padding2D } from './zero_padding2d.js';
+import { showValue } from '../show.js';
 
 export interface Cropping2DOptions extends LayerOptions {
   /** int (every side), [height, width] (both sides of each), or [[top, bottom], [left, right]]; default 0. */
@@ -32,7 +33,7 @@ export class Cropping2D extends Layer {
     const [t, b, l, r] = this.cropping;
     const [h, w] = inputShape;
     if ((h !== null && t + b >= h) || (w !== null && l + r >= w)) {
-      throw new ShapeError(`${this.label}: cropping ${JSON.stringify(padsConfig(this.cropping))} leaves nothing of an input of shape ${shapeString(inputShape)}`);
+      throw new ShapeError(`${this.label}: cropping ${showValue(padsConfig(this.cropping))} leaves nothing of an input of shape ${shapeString(inputShape)}`);
     }
     return [mapDim(h, (n) => n - t - b), mapDim(w, (n) => n - l - r), inputShape[2]];
   }

@@ -2,6 +2,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { type MemoryViews, Op, type Step, type StepContext } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { Layer, type LayerOptions, type WeightSpec } from './layer.js';
+import { showValue } from '../show.js';
 
 /** A weight a custom layer declares (Keras `add_weight`). */
 export interface CustomWeight {
@@ -53,7 +54,7 @@ export abstract class CustomLayer extends Layer {
   weightSpecs(inputs: readonly Shape[]): WeightSpec[] {
     return this.weights(inputs).map((w) => {
       if (!Array.isArray(w.shape) || w.shape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
-        throw new ShapeError(`${this.label}: weight '${w.name}' has an invalid shape ${JSON.stringify(w.shape)} for inputs ${inputs.map(shapeString).join(', ')}`);
+        throw new ShapeError(`${this.label}: weight '${w.name}' has an invalid shape ${showValue(w.shape)} for inputs ${inputs.map(shapeString).join(', ')}`);
       }
       return { name: w.name, shape: [...w.shape], trainable: w.trainable ?? true, init: w.init ?? 'zeros' };
     });

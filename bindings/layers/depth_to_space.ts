@@ -4,6 +4,7 @@
  */
 import { ConfigError, ShapeError } from '../errors.js';
 import { mapDim, type Shape, shapeString } from '../shape_rules.js';
+import { showValue } from '../show.js';
 
 /** Largest block size accepted (TF has no limit; 64² channels per output pixel block is plenty). */
 const MAX_BLOCK = 64;
@@ -12,7 +13,7 @@ const MAX_BLOCK = 64;
 export function blockSizeOf(value: unknown, where: string): number {
   const n = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 2 || n > MAX_BLOCK) {
-    throw new ConfigError(`${where}: DepthToSpace block_size must be an integer from 2 to ${MAX_BLOCK}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${where}: DepthToSpace block_size must be an integer from 2 to ${MAX_BLOCK}, got ${showValue(value)}`);
   }
   return n;
 }
@@ -20,7 +21,7 @@ export function blockSizeOf(value: unknown, where: string): number {
 /** A data_format argument: only NHWC (null / absent mean NHWC). */
 export function checkNHWC(value: unknown, where: string): void {
   if (value !== undefined && value !== null && value !== 'NHWC') {
-    throw new ConfigError(`${where}: DepthToSpace data_format ${JSON.stringify(value)} is not supported (upconv is NHWC only)`);
+    throw new ConfigError(`${where}: DepthToSpace data_format ${showValue(value)} is not supported (upconv is NHWC only)`);
   }
 }
 

@@ -4,6 +4,7 @@ import { EmbeddingOp } from '../ops/gather.js';
 import type { Op } from '../ops/op.js';
 import { MAX_DIM, type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface EmbeddingOptions extends LayerOptions {
   /**
@@ -36,19 +37,19 @@ export class Embedding extends Layer {
     this.inputDim = positiveInt(inputDim, 'inputDim', this.label);
     this.outputDim = positiveInt(outputDim, 'outputDim', this.label);
     if (o.maskZero !== undefined && o.maskZero !== null && o.maskZero !== false) {
-      throw new ConfigError(`${this.label}: maskZero ${JSON.stringify(o.maskZero)} is not supported (masks are not)`);
+      throw new ConfigError(`${this.label}: maskZero ${showValue(o.maskZero)} is not supported (masks are not)`);
     }
     if (length === undefined || length === null) this.inputLength = null;
     else if (typeof length === 'number') this.inputLength = intIn(length, 1, MAX_DIM, 'inputLength', this.label);
     else if (Array.isArray(length) && length.length >= 1 && length.length <= 16) this.inputLength = length.map((d) => intIn(d, 1, MAX_DIM, 'inputLength', this.label));
-    else throw new ConfigError(`${this.label}: inputLength must be an integer or a list of integers, got ${JSON.stringify(length)}`);
+    else throw new ConfigError(`${this.label}: inputLength must be an integer or a list of integers, got ${showValue(length)}`);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
     if (this.inputLength !== null) {
       const want = typeof this.inputLength === 'number' ? [this.inputLength] : this.inputLength;
       if (want.length > inputShape.length || want.some((d, k) => inputShape[k] !== null && inputShape[k] !== d)) {
-        throw new ShapeError(`${this.label}: input_length is ${JSON.stringify(this.inputLength)}, but the input has shape ${shapeString(inputShape)}`);
+        throw new ShapeError(`${this.label}: input_length is ${showValue(this.inputLength)}, but the input has shape ${shapeString(inputShape)}`);
       }
     }
     return [...inputShape, this.outputDim];

@@ -2,6 +2,7 @@ import { checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError } from '../errors.js';
 import type { Shape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface GaussianNoiseOptions extends LayerOptions {
   seed?: number | null;
@@ -18,7 +19,7 @@ export class GaussianNoise extends Layer {
     checkKeys(o, [...COMMON_OPTIONS, 'seed'], this.label);
     this.stddev = finite(stddev, 'stddev', this.label);
     if (this.stddev < 0) throw new ConfigError(`${this.label}: stddev must be ≥ 0, got ${stddev}`);
-    if (o.seed !== undefined && o.seed !== null && !Number.isSafeInteger(o.seed)) throw new ConfigError(`${this.label}: seed must be an integer or null, got ${JSON.stringify(o.seed)}`);
+    if (o.seed !== undefined && o.seed !== null && !Number.isSafeInteger(o.seed)) throw new ConfigError(`${this.label}: seed must be an integer or null, got ${showValue(o.seed)}`);
     this.seed = o.seed ?? null;
   }
 

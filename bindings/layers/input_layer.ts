@@ -4,6 +4,7 @@ import { MAX_DIM, type Shape } from '../shape_rules.js';
 import { Layer } from './layer.js';
 import { KerasTensor, Node } from './node.js';
 import { uniqueName } from './naming.js';
+import { showValue } from '../show.js';
 
 export interface InputLayerOptions {
   name?: string;
@@ -39,7 +40,7 @@ export class InputLayer extends Layer {
     if (opts.sparse || opts.ragged) throw new ConfigError(`${this.label}: sparse and ragged inputs are not supported`);
     if (!this.batchInputShape) throw new ConfigError(`${this.label}: needs an input shape (inputShape, shape, batchInputShape or batchShape)`);
     const dtype = opts.dtype ?? 'float32';
-    if (typeof dtype !== 'string' || !INPUT_DTYPES.has(dtype)) throw new ConfigError(`${this.label}: dtype ${JSON.stringify(dtype)} is not supported`);
+    if (typeof dtype !== 'string' || !INPUT_DTYPES.has(dtype)) throw new ConfigError(`${this.label}: dtype ${showValue(dtype)} is not supported`);
     this.inputDtype = dtype;
     const declared = batchInputShape?.[0] ?? opts.batchSize ?? null;
     this.batchSize = declared === null ? null : intIn(declared, 1, MAX_DIM, 'batchSize', this.label);
@@ -78,6 +79,6 @@ export interface InputOptions {
 export function Input(options: InputOptions): KerasTensor {
   const o = optionsOf<InputOptions>(options, 'Input');
   checkKeys(o, ['shape', 'batchSize', 'name', 'dtype'], 'Input');
-  if (!Array.isArray(o.shape)) throw new ConfigError(`Input: shape must be an array of dimensions, got ${JSON.stringify(o.shape)}`);
+  if (!Array.isArray(o.shape)) throw new ConfigError(`Input: shape must be an array of dimensions, got ${showValue(o.shape)}`);
   return new InputLayer({ shape: o.shape, batchSize: o.batchSize, name: o.name, dtype: o.dtype }).output;
 }

@@ -5,6 +5,7 @@ import { MAX_DIM, MAX_SAMPLE_VALUES, type Shape, shapeString } from '../shape_ru
 import { Tensor } from '../tensor.js';
 import { type CallArgs, KerasTensor, Node } from './node.js';
 import { uniqueName } from './naming.js';
+import { showValue } from '../show.js';
 
 /** Options every layer takes (Keras's base Layer kwargs, camelCase). */
 export interface LayerOptions {
@@ -94,6 +95,9 @@ export abstract class Layer {
   private isTrainable: boolean;
 
   protected constructor(className: string, options: LayerOptions) {
+    if (typeof className !== 'string' || className === '' || options === null || typeof options !== 'object') {
+      throw new ConfigError('Layer is the base class of the layers: construct one of them, or extend CustomLayer for your own');
+    }
     this.className = className;
     if (options.name !== undefined && options.name !== null && (typeof options.name !== 'string' || options.name === '')) {
       throw new ConfigError(`${className}: name must be a non-empty string`);
@@ -107,7 +111,7 @@ export abstract class Layer {
     this.isTrainable = options.trainable ?? true;
     const dtype = options.dtype ?? 'float32';
     if (typeof dtype !== 'string' || !DTYPES.has(dtype)) {
-      throw new ConfigError(`${where}: dtype ${JSON.stringify(dtype)} is not supported (upconv computes in float32)`);
+      throw new ConfigError(`${where}: dtype ${showValue(dtype)} is not supported (upconv computes in float32)`);
     }
     this.dtypePolicy = dtype;
     this.batchInputShape = parseInputShape(options, where);
@@ -352,12 +356,12 @@ function parseInputShape(options: LayerOptions, where: string): (number | null)[
   let dims: readonly unknown[] | undefined;
   if (options.batchInputShape !== undefined && options.batchInputShape !== null) {
     if (!Array.isArray(options.batchInputShape) || options.batchInputShape.length < 2) {
-      throw new ConfigError(`${where}: batchInputShape must be [batch or null, ...dims], got ${JSON.stringify(options.batchInputShape)}`);
+      throw new ConfigError(`${where}: batchInputShape must be [batch or null, ...dims], got ${showValue(options.batchInputShape)}`);
     }
     dims = options.batchInputShape.slice(1);
   } else if (options.inputShape !== undefined && options.inputShape !== null) {
     if (!Array.isArray(options.inputShape) || options.inputShape.length < 1) {
-      throw new ConfigError(`${where}: inputShape must be a non-empty array of dimensions, got ${JSON.stringify(options.inputShape)}`);
+      throw new ConfigError(`${where}: inputShape must be a non-empty array of dimensions, got ${showValue(options.inputShape)}`);
     }
     dims = options.inputShape;
   } else if (options.inputDim !== undefined && options.inputDim !== null) {
@@ -368,7 +372,7 @@ function parseInputShape(options: LayerOptions, where: string): (number | null)[
   if (dims.length > 16) throw new ConfigError(`${where}: input shapes of rank above 17 are not supported`);
   for (const d of dims) {
     if (d !== null && (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1 || d > MAX_DIM)) {
-      throw new ConfigError(`${where}: input shape dimensions must be integers from 1 to ${MAX_DIM} (or null), got ${JSON.stringify(dims)}`);
+      throw new ConfigError(`${where}: input shape dimensions must be integers from 1 to ${MAX_DIM} (or null), got ${showValue(dims)}`);
     }
   }
   return [null, ...(dims as (number | null)[])];

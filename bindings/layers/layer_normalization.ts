@@ -5,6 +5,7 @@ import type { Op } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
 import { type Affine, affineArgs, affineAt, affineConfig, type AffineOptions, affineSpecs, axisArg, prod, sampleAxis } from './norm_args.js';
+import { showValue } from '../show.js';
 
 export interface LayerNormalizationOptions extends LayerOptions, AffineOptions {
   /** The axis or axes to normalise over (the batch axis is 0); default -1. Adjacent axes only. */
@@ -29,7 +30,7 @@ export class LayerNormalization extends Layer {
     checkKeys(o, [...COMMON_OPTIONS, 'axis', 'epsilon', 'center', 'scale', 'rmsScaling'], this.label);
     const axis = o.axis ?? -1;
     if (Array.isArray(axis)) {
-      if (!axis.length || axis.length > 16) throw new ConfigError(`${this.label}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
+      if (!axis.length || axis.length > 16) throw new ConfigError(`${this.label}: axis must be an integer or a non-empty list of integers, got ${showValue(axis)}`);
       this.axis = axis.map((a) => axisArg(a, 'axis', this.label));
     } else {
       this.axis = axisArg(axis, 'axis', this.label);
@@ -49,8 +50,8 @@ export class LayerNormalization extends Layer {
     const axes = list.map((a) => sampleAxis(a, rank, this.label));
     const sorted = [...axes].sort((a, b) => a - b);
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i] === sorted[i - 1]) throw new ConfigError(`${this.label}: axis ${JSON.stringify(this.axis)} names an axis twice`);
-      if (sorted[i] !== sorted[i - 1] + 1) throw new ShapeError(`${this.label}: normalising over non-adjacent axes ${JSON.stringify(this.axis)} is not supported`);
+      if (sorted[i] === sorted[i - 1]) throw new ConfigError(`${this.label}: axis ${showValue(this.axis)} names an axis twice`);
+      if (sorted[i] !== sorted[i - 1] + 1) throw new ShapeError(`${this.label}: normalising over non-adjacent axes ${showValue(this.axis)} is not supported`);
     }
     return axes;
   }

@@ -3,6 +3,7 @@
  * and where it came from), a Node is one call of a layer on some tensors. Models are graphs of
  * Nodes; Sequential is the chain case.
  */
+import { ConfigError } from '../errors.js';
 import type { Shape } from '../shape_rules.js';
 import type { Layer } from './layer.js';
 
@@ -32,6 +33,7 @@ export class KerasTensor {
 
   /** @internal */
   constructor(sample: Shape, batch: number | null, node: Node, index: number) {
+    if (!Array.isArray(sample) || !(node instanceof Node)) throw new ConfigError('KerasTensor: made by Input() and layer.apply(), not by new KerasTensor()');
     this.shape = Object.freeze([batch, ...sample]);
     this.node = node;
     this.index = index;

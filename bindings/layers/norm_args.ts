@@ -2,6 +2,7 @@ import { bool, finite } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import type { WeightSpec } from './layer.js';
+import { showValue } from '../show.js';
 
 /** What the data-normalising layers share: epsilon, center/scale, their gamma/beta specs and config. */
 export interface AffineOptions {
@@ -75,7 +76,7 @@ export function sampleAxis(axis: number, rank: number, where: string): number {
 /** A Keras axis argument: an integer (|axis| ≤ 16). */
 export function axisArg(value: unknown, what: string, where: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || Math.abs(value) > 16) {
-    throw new ConfigError(`${where}: ${what} must be an integer, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${where}: ${what} must be an integer, got ${showValue(value)}`);
   }
   return value;
 }

@@ -5,6 +5,7 @@
  */
 import { MAX_PADDING } from '../args.js';
 import { ConfigError } from '../errors.js';
+import { showValue } from '../show.js';
 
 /** [top, bottom, left, right]. */
 /** Padding or cropping per side: [top, bottom, left, right]. */
@@ -15,14 +16,14 @@ export type PairOrder = 'hw' | 'wh';
 
 function side(v: unknown, what: string, where: string, min: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > MAX_PADDING) {
-    throw new ConfigError(`${where}: ${what} must be an integer from ${min} to ${MAX_PADDING}, an [a, b] pair or [[top, bottom], [left, right]], got ${JSON.stringify(v)}`);
+    throw new ConfigError(`${where}: ${what} must be an integer from ${min} to ${MAX_PADDING}, an [a, b] pair or [[top, bottom], [left, right]], got ${showValue(v)}`);
   }
   return v;
 }
 
 /** Reads a padding argument into [top, bottom, left, right]. */
 export function readPads(value: unknown, what: string, where: string, order: PairOrder = 'hw', min = 0): Pads {
-  const bad = () => new ConfigError(`${where}: ${what} must be an integer, an [a, b] pair or [[top, bottom], [left, right]], got ${JSON.stringify(value)}`);
+  const bad = () => new ConfigError(`${where}: ${what} must be an integer, an [a, b] pair or [[top, bottom], [left, right]], got ${showValue(value)}`);
   if (typeof value === 'number') {
     const p = side(value, what, where, min);
     return [p, p, p, p];

@@ -4,6 +4,7 @@ import { PReLUOp } from '../ops/broadcast.js';
 import type { Op } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions, type WeightSpec } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface PReLUOptions extends LayerOptions {
   /** Axes (1-based, the batch is 0) along which one alpha is shared, e.g. [1, 2] for per-channel alpha on images. */
@@ -25,7 +26,7 @@ export class PReLU extends Layer {
     if (s === undefined || s === null) this.sharedAxes = null;
     else if (typeof s === 'number') this.sharedAxes = [intIn(s, 1, 16, 'sharedAxes', this.label)];
     else if (Array.isArray(s) && s.length <= 16) this.sharedAxes = s.map((a) => intIn(a, 1, 16, 'sharedAxes', this.label));
-    else throw new ConfigError(`${this.label}: sharedAxes must be an axis or a list of axes (1-based), got ${JSON.stringify(s)}`);
+    else throw new ConfigError(`${this.label}: sharedAxes must be an axis or a list of axes (1-based), got ${showValue(s)}`);
   }
 
   computeOutputShape(inputShape: Shape): Shape {

@@ -46,6 +46,7 @@ import { SymmetricPadding2D } from './symmetric_padding2d.js';
 import { TensorFlowOpLayer } from './tensorflow_op_layer.js';
 import { TFOpLambda } from './tf_op_lambda.js';
 import { ZeroPadding2D } from './zero_padding2d.js';
+import { showValue } from '../show.js';
 
 export type Config = Record<string, unknown>;
 
@@ -86,7 +87,7 @@ export function dtypeName(dtype: unknown): string | undefined {
   if (typeof dtype === 'string') return dtype;
   // Keras 3: {"class_name": "DTypePolicy", "config": {"name": "float32"}}
   const cfg = (dtype as Config).config as Config | undefined;
-  return cfg && typeof cfg === 'object' && typeof cfg.name === 'string' ? cfg.name : JSON.stringify(dtype);
+  return cfg && typeof cfg === 'object' && typeof cfg.name === 'string' ? cfg.name : showValue(dtype);
 }
 
 /** The options every layer takes, from a config. */
@@ -164,7 +165,7 @@ add('InstanceNormalization', ['axis', 'epsilon', 'center', 'scale'], (c) => new 
 // ProGAN/StyleGAN custom layers: x / sqrt(mean(x², -1) + 1e-8) under the class names repositories use
 add('PixelNormalization', ['epsilon'], (c) => new PixelNormalization(defined({ ...common(c), epsilon: c.epsilon as number })));
 add('PixelNorm', ['epsilon', 'channel_axis'], (c) => {
-  if (c.channel_axis !== undefined && c.channel_axis !== -1) throw new ConfigError(`PixelNorm '${String(c.name)}': channel_axis ${JSON.stringify(c.channel_axis)} is not supported (channels last: -1)`);
+  if (c.channel_axis !== undefined && c.channel_axis !== -1) throw new ConfigError(`PixelNorm '${String(c.name)}': channel_axis ${showValue(c.channel_axis)} is not supported (channels last: -1)`);
   return new PixelNormAlias('PixelNorm', defined({ ...common(c), epsilon: c.epsilon as number }));
 });
 add('PixelNormLayer', ['epsilon'], (c) => new PixelNormAlias('PixelNormLayer', defined({ ...common(c), epsilon: c.epsilon as number })));
@@ -216,7 +217,7 @@ add('ActivityRegularization', ['l1', 'l2'], (c) => new ActivityRegularization(de
  */
 export function registerLayer(className: string, factory: LayerFactory): void {
   if (typeof className !== 'string' || !/^[A-Za-z_][\w>.-]{0,127}$/.test(className)) {
-    throw new ConfigError(`registerLayer: the class name must be a Keras class name such as 'ReflectionPadding2D', got ${JSON.stringify(className)}`);
+    throw new ConfigError(`registerLayer: the class name must be a Keras class name such as 'ReflectionPadding2D', got ${showValue(className)}`);
   }
   if (typeof factory !== 'function') throw new ConfigError(`registerLayer('${className}'): the factory must be a function (config) => Layer`);
   custom.set(className, { keys: null, make: factory });
@@ -246,7 +247,7 @@ export function checkLayerEntry(entry: unknown, where: string): string[] {
   for (const [key, value] of Object.entries(config as Config)) {
     const allowed = f.keys.has(key) ? undefined : DEFAULTS.get(key);
     if (allowed) {
-      if (!allowed.includes(value)) problems.push(`${at}: unsupported ${key} ${JSON.stringify(value)}`);
+      if (!allowed.includes(value)) problems.push(`${at}: unsupported ${key} ${showValue(value)}`);
     } else if (!COMMON_KEYS.has(key) && !f.keys.has(key) && !IGNORED.has(key)) {
       problems.push(`${at}: unknown config key '${key.slice(0, 128)}'`);
     }

@@ -2,6 +2,7 @@ import { checkKeys, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { MAX_DIM, type Shape, shapeString, sizeOfShape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
+import { showValue } from '../show.js';
 
 /** Keras Reshape: row-major reshape of each sample; one dimension may be -1. No data moves. */
 export class Reshape extends Layer {
@@ -14,7 +15,7 @@ export class Reshape extends Layer {
     if (!Array.isArray(targetShape) || targetShape.length === 0 || targetShape.length > 16 ||
         targetShape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || (d < 1 && d !== -1) || d > MAX_DIM) ||
         targetShape.filter((d) => d === -1).length > 1) {
-      throw new ConfigError(`${this.label}: targetShape must be 1 to 16 integers from 1 to ${MAX_DIM} with at most one -1, got ${JSON.stringify(targetShape)}`);
+      throw new ConfigError(`${this.label}: targetShape must be 1 to 16 integers from 1 to ${MAX_DIM} with at most one -1, got ${showValue(targetShape)}`);
     }
     this.targetShape = [...targetShape];
   }

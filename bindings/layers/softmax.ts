@@ -4,6 +4,7 @@ import { SoftmaxOp } from '../ops/activation.js';
 import type { Op } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface SoftmaxOptions extends LayerOptions {
   /** The axis (or adjacent axes) to normalise over; counts the batch axis as Keras does. Default -1. */
@@ -20,7 +21,7 @@ export class Softmax extends Layer {
     checkKeys(o, [...COMMON_OPTIONS, 'axis'], this.label);
     const axes = Array.isArray(o.axis) ? o.axis : [o.axis ?? -1];
     if (!axes.length || axes.some((a) => typeof a !== 'number' || !Number.isSafeInteger(a) || Math.abs(a) > 16)) {
-      throw new ConfigError(`${this.label}: axis must be an integer or a list of integers, got ${JSON.stringify(o.axis)}`);
+      throw new ConfigError(`${this.label}: axis must be an integer or a list of integers, got ${showValue(o.axis)}`);
     }
     this.axis = [...axes];
   }
@@ -29,9 +30,9 @@ export class Softmax extends Layer {
   private sampleAxes(rank: number): number[] {
     const full = rank + 1;
     const axes = [...new Set(this.axis.map((a) => (a < 0 ? a + full : a)))].sort((a, b) => a - b);
-    if (axes.some((a) => a < 1 || a >= full)) throw new ShapeError(`${this.label}: axis ${JSON.stringify(this.axis)} is out of range for an input of rank ${full}`);
+    if (axes.some((a) => a < 1 || a >= full)) throw new ShapeError(`${this.label}: axis ${showValue(this.axis)} is out of range for an input of rank ${full}`);
     for (let i = 1; i < axes.length; i++) {
-      if (axes[i] !== axes[i - 1] + 1) throw new ShapeError(`${this.label}: a softmax over non-adjacent axes ${JSON.stringify(this.axis)} is not supported`);
+      if (axes[i] !== axes[i - 1] + 1) throw new ShapeError(`${this.label}: a softmax over non-adjacent axes ${showValue(this.axis)} is not supported`);
     }
     return axes.map((a) => a - 1);
   }

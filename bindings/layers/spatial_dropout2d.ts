@@ -2,6 +2,7 @@ import { channelsLast, checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface SpatialDropout2DOptions extends LayerOptions {
   seed?: number | null;
@@ -20,7 +21,7 @@ export class SpatialDropout2D extends Layer {
     channelsLast(o.dataFormat, this.label);
     this.rate = finite(rate, 'rate', this.label);
     if (this.rate < 0 || this.rate > 1) throw new ConfigError(`${this.label}: rate must be in [0, 1], got ${rate}`);
-    if (o.seed !== undefined && o.seed !== null && !Number.isSafeInteger(o.seed)) throw new ConfigError(`${this.label}: seed must be an integer or null, got ${JSON.stringify(o.seed)}`);
+    if (o.seed !== undefined && o.seed !== null && !Number.isSafeInteger(o.seed)) throw new ConfigError(`${this.label}: seed must be an integer or null, got ${showValue(o.seed)}`);
     this.seed = o.seed ?? null;
   }
 

@@ -6,6 +6,7 @@ import type { Op } from '../ops/op.js';
 import type { Shape } from '../shape_rules.js';
 import { blockSizeOf, checkNHWC, depthToSpaceShape } from './depth_to_space.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
+import { showValue } from '../show.js';
 
 export interface TensorFlowOpLayerOptions extends LayerOptions {
   /** The op's NodeDef as tf.keras writes it (json_format.MessageToDict). Only `DepthToSpace` runs. */
@@ -24,11 +25,11 @@ function isObject(x: unknown): x is Record<string, unknown> {
 function stringAttr(attr: unknown, where: string): string | undefined {
   if (attr === undefined) return undefined;
   const s = isObject(attr) ? attr.s : undefined;
-  if (typeof s !== 'string' || s.length > 64) throw new ConfigError(`${where}: the node_def attr ${JSON.stringify(attr)} is not a string attr`);
+  if (typeof s !== 'string' || s.length > 64) throw new ConfigError(`${where}: the node_def attr ${showValue(attr)} is not a string attr`);
   try {
     return String.fromCharCode(...decodeBase64(s));
   } catch {
-    throw new ConfigError(`${where}: the node_def attr ${JSON.stringify(attr)} is not base64`);
+    throw new ConfigError(`${where}: the node_def attr ${showValue(attr)} is not base64`);
   }
 }
 
@@ -51,10 +52,10 @@ export class TensorFlowOpLayer extends Layer {
     if (!isObject(nodeDef)) throw new ConfigError(`${this.label}: node_def must be the op's NodeDef object`);
     const op = nodeDef.op;
     if (op !== 'DepthToSpace') {
-      throw new ConfigError(`${this.label}: TensorFlow op ${JSON.stringify(typeof op === 'string' ? op.slice(0, 64) : op)} is not supported (upconv runs the DepthToSpace op of TF-op layers only)`);
+      throw new ConfigError(`${this.label}: TensorFlow op ${showValue(typeof op === 'string' ? op.slice(0, 64) : op)} is not supported (upconv runs the DepthToSpace op of TF-op layers only)`);
     }
     if (o.constants !== undefined && o.constants !== null && (!isObject(o.constants) || Object.keys(o.constants).length)) {
-      throw new ConfigError(`${this.label}: DepthToSpace takes no constants, got ${JSON.stringify(o.constants).slice(0, 100)}`);
+      throw new ConfigError(`${this.label}: DepthToSpace takes no constants, got ${showValue(o.constants).slice(0, 100)}`);
     }
     const attr = isObject(nodeDef.attr) ? nodeDef.attr : {};
     const bs = isObject(attr.block_size) ? attr.block_size.i : undefined;

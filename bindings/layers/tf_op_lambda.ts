@@ -6,6 +6,7 @@ import type { Shape } from '../shape_rules.js';
 import { blockSizeOf, checkNHWC, depthToSpaceShape } from './depth_to_space.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import type { CallArgs, KerasTensor } from './node.js';
+import { showValue } from '../show.js';
 
 export interface TFOpLambdaOptions extends LayerOptions {
   /** The TF API symbol the layer calls, e.g. 'nn.depth_to_space'. */
@@ -35,7 +36,7 @@ export class TFOpLambda extends Layer {
     super('TFOpLambda', o);
     checkKeys(o, [...COMMON_OPTIONS, 'function'], this.label);
     if (typeof o.function !== 'string' || !DEPTH_TO_SPACE.has(o.function)) {
-      const fn = typeof o.function === 'string' ? `'${o.function.slice(0, 64)}'` : JSON.stringify(o.function);
+      const fn = typeof o.function === 'string' ? `'${o.function.slice(0, 64)}'` : showValue(o.function);
       throw new ConfigError(`${this.label}: TensorFlow function ${fn} is not supported (upconv runs tf.nn.depth_to_space TF-op layers only)`);
     }
     this.function = o.function;

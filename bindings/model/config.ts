@@ -18,6 +18,7 @@ import {
 } from './config_layout.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
+import { showValue } from '../show.js';
 
 type Config = Record<string, unknown>;
 
@@ -265,7 +266,7 @@ function readFunctional(cfg: unknown, name: string | undefined, where: string, v
     const specs: NodeSpec[] = [];
     nodes.forEach((n, k) => {
       const spec = readNode(n);
-      if (!spec) ctx.problems.push(`${at} ('${lname.slice(0, 128)}'): inbound node ${k} cannot be read (${JSON.stringify(n).slice(0, 120)})`);
+      if (!spec) ctx.problems.push(`${at} ('${lname.slice(0, 128)}'): inbound node ${k} cannot be read (${showValue(n).slice(0, 120)})`);
       else specs.push(spec);
     });
     if (specs.length) pending.set(layer, specs);

@@ -16,6 +16,7 @@ import {
   type CompileOptions, type Compiled, compileModel, evaluate, type EvaluateOptions, fit, type FitOptions, type History,
   trainOnBatch, type TrainOnBatchOptions,
 } from '../train/trainer.js';
+import { showValue } from '../show.js';
 
 /** Anything `tensor()` accepts, or a Tensor. */
 export type TensorLike = Tensor | Float32Array | readonly number[] | readonly (readonly unknown[])[];
@@ -193,7 +194,7 @@ export class Model extends Layer {
   /** The layer with this name (Keras `get_layer`). */
   getLayer(name: string): Layer {
     const l = this.layers.find((x) => x.name === name);
-    if (!l) throw new ConfigError(`${this.label}: no layer named '${name}' (layers: ${this.layers.map((x) => x.name).join(', ')})`);
+    if (!l) throw new ConfigError(`${this.label}: no layer named ${showValue(name)} (layers: ${this.layers.map((x) => x.name).join(', ')})`);
     return l;
   }
 
@@ -279,12 +280,13 @@ export class Model extends Layer {
     if (!Array.isArray(inputShape)) throw new ShapeError(`${this.label}: build takes an input shape such as [null, 28, 28, 1]`);
     const want = this.graph.inputs[0].shape;
     if (inputShape.length !== want.length || inputShape.some((d, i) => i > 0 && want[i] !== null && d !== want[i])) {
-      throw new ShapeError(`${this.label}: expects input shape ${shapeString(want.slice(1))}, got ${JSON.stringify(inputShape)}`);
+      throw new ShapeError(`${this.label}: expects input shape ${shapeString(want.slice(1))}, got ${showValue(inputShape)}`);
     }
   }
 
   /** Prints the classic Keras table (to console.log, or `print`) and returns it. */
   summary(print: ((line: string) => void) | null = console.log): string {
+    if (print !== null && typeof print !== 'function') throw new ConfigError(`${this.label}: summary takes a function to print with (or null), got ${showValue(print)}`);
     const text = summaryText(this);
     if (print) print(text);
     return text;

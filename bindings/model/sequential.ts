@@ -9,6 +9,7 @@ import type { EvaluateOptions, FitOptions, History, TrainOnBatchOptions } from '
 import type { GradientOptions, Gradients } from '../train/gradients.js';
 import { DEFERRED_GRAPH, Model, type ModelInput, type TensorLike } from './model.js';
 import { formatBytes } from './program.js';
+import { showValue } from '../show.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -111,7 +112,7 @@ export class Sequential extends Model {
     if (inputShape !== undefined && !this.graphValue) {
       if (!Array.isArray(inputShape) || inputShape.length < 2) throw new ShapeError(`${this.label}: build takes an input shape with a batch axis, e.g. [null, 28, 28, 1]`);
       const dims = inputShape.slice(1);
-      if (dims.some((d) => d !== null && (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1))) throw new ShapeError(`${this.label}: invalid input shape ${JSON.stringify(inputShape)}`);
+      if (dims.some((d) => d !== null && (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1))) throw new ShapeError(`${this.label}: invalid input shape ${showValue(inputShape)}`);
       this.buildFrom(dims as (number | null)[]);
       return;
     }

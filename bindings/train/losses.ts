@@ -6,6 +6,7 @@
  */
 import { bool, checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
+import { showValue } from '../show.js';
 
 /** float32 bounds of the clip path: backend.epsilon() = 1e-7 as float32, and float32(1 − 1e-7). */
 const EPS32 = Math.fround(1e-7);
@@ -256,5 +257,5 @@ export function resolveLoss(loss: unknown, where: string): Loss {
     const c = ((loss as { config?: Record<string, unknown> }).config ?? {});
     return new BinaryCrossentropy({ fromLogits: c.from_logits as boolean | undefined ?? false, labelSmoothing: c.label_smoothing as number | undefined ?? 0 });
   }
-  throw new ConfigError(`${where}: loss must be a loss name or a Loss object, got ${JSON.stringify(loss)}`);
+  throw new ConfigError(`${where}: loss must be a loss name or a Loss object, got ${showValue(loss)}`);
 }

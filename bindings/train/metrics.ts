@@ -1,6 +1,7 @@
 /** Keras metrics for compile({ metrics }): accuracy in its binary / categorical / sparse forms, mse, mae. */
 import { ConfigError } from '../errors.js';
 import type { Loss } from './losses.js';
+import { showValue } from '../show.js';
 
 export type MetricName = 'accuracy' | 'acc' | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy' | 'mse' | 'mae';
 
@@ -68,6 +69,6 @@ export function resolveMetric(name: unknown, loss: Loss, where: string): Metric 
     case 'mse': return meanError(name, (d) => d * d);
     case 'mae': return meanError(name, Math.abs);
     default:
-      throw new ConfigError(`${where}: unknown metric ${JSON.stringify(name)} (supported: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae)`);
+      throw new ConfigError(`${where}: unknown metric ${showValue(name)} (supported: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae)`);
   }
 }

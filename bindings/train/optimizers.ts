@@ -10,6 +10,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { align } from '../memory/planner.js';
 import type { Tensor } from '../tensor.js';
 import type { Variable } from './variables.js';
+import { showValue } from '../show.js';
 
 /** Where applyGradients keeps weights, gradients and slots: a backend memory of the optimizer's own. */
 interface Store {
@@ -27,6 +28,7 @@ export abstract class Optimizer {
   iterations = 0;
 
   protected constructor(learningRate: number, where: string) {
+    if (typeof where !== 'string') throw new ConfigError('Optimizer is the base class of the optimizers: construct Adam, SGD or RMSprop');
     this.learningRate = finite(learningRate, 'learningRate', where);
     if (!(this.learningRate >= 0)) throw new ConfigError(`${where}: learningRate must be ≥ 0, got ${learningRate}`);
   }
@@ -253,5 +255,5 @@ export function resolveOptimizer(opt: unknown, where: string): Optimizer {
     if (cls === 'RMSprop') return new RMSprop({ learningRate: c.learning_rate as number, rho: c.rho as number, momentum: c.momentum as number, epsilon: c.epsilon as number, centered: c.centered as boolean });
     throw new ConfigError(`${where}: unknown optimizer class '${cls}'`);
   }
-  throw new ConfigError(`${where}: optimizer must be 'adam', 'sgd', 'rmsprop' or an Optimizer, got ${JSON.stringify(opt)}`);
+  throw new ConfigError(`${where}: optimizer must be 'adam', 'sgd', 'rmsprop' or an Optimizer, got ${showValue(opt)}`);
 }
