@@ -8,6 +8,7 @@
 import { formatBytes } from './assemble.js';
 import { FileSourceError, UnsafePathError } from './errors.js';
 import { DEADLINE_FACTOR, MAX_REDIRECTS } from './limits.js';
+import { showValue } from '../show.js';
 
 /** When a load over HTTP must be done, and the caller's signal. */
 export interface Deadline {
@@ -62,20 +63,13 @@ function bounded<T>(p: Promise<T>, label: string, d: Deadline, onGiveUp: () => v
   }
   const byDeadline = left < d.timeoutMs;
   return new Promise<T>((resolve, reject) => {
-    const fail = (e: Error) => {
-      cleanup();
-      onGiveUp();
-      reject(e);
-    };
-    const timer = setTimeout(() => fail(new FileSourceError(byDeadline
-      ? `${label}: the load took longer than ${deadlineText(d)}; giving up`
-      : `${label}: no data for ${d.timeoutMs} ms (timeoutMs); the server stalled`)), Math.min(left, d.timeoutMs));
-    const onAbort = () => fail(new FileSourceError(`${label}: the load was aborted`));
-    d.signal?.addEventListener('abort', onAbort);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
     const cleanup = () => {
       clearTimeout(timer);
-      d.signal?.removeEventListener('abort', onAbort);
+      if (onAbort) d.signal?.removeEventListener('abort', onAbort);
     };
+    // handlers first: whatever happens below, a late rejection of `p` is never unhandled
     p.then((v) => {
       cleanup();
       resolve(v);
@@ -83,11 +77,43 @@ function bounded<T>(p: Promise<T>, label: string, d: Deadline, onGiveUp: () => v
       cleanup();
       reject(e);
     });
+    const fail = (e: Error) => {
+      cleanup();
+      onGiveUp();
+      reject(e);
+    };
+    timer = setTimeout(() => fail(new FileSourceError(byDeadline
+      ? `${label}: the load took longer than ${deadlineText(d)}; giving up`
+      : `${label}: no data for ${d.timeoutMs} ms (timeoutMs); the server stalled`)), Math.min(left, d.timeoutMs));
+    onAbort = () => fail(new FileSourceError(`${label}: the load was aborted`));
+    d.signal?.addEventListener('abort', onAbort);
   });
 }
 
 function deadlineText(d: Deadline): string {
   return `its deadline (${DEADLINE_FACTOR} × timeoutMs = ${Math.round((DEADLINE_FACTOR * d.timeoutMs) / 1000)} s)`;
+}
+
+/** Whether a fetch gave something usable as a Response (a custom fetch may return anything). */
+function isResponse(x: unknown): x is Response {
+  const r = x as { status?: unknown; headers?: { get?: unknown } } | null;
+  return !!r && typeof r === 'object' && typeof r.status === 'number' && !!r.headers && typeof r.headers.get === 'function';
+}
+
+/** One bounded request; a failed fetch, or one that gives no Response, is a FileSourceError. */
+async function request(url: URL, redirect: RequestRedirect, label: string, http: HttpOptions, controller: AbortController, abort: () => void): Promise<Response> {
+  let res: unknown;
+  try {
+    res = await bounded(Promise.resolve(http.fetch(url.href, { redirect, signal: controller.signal })), label, http.deadline, abort);
+  } catch (e) {
+    if (e instanceof FileSourceError) throw e;
+    throw new FileSourceError(`cannot fetch ${url.href}: ${showValue((e as Error)?.message ?? e)}`);
+  }
+  if (!isResponse(res)) {
+    abort();
+    throw new FileSourceError(`cannot fetch ${url.href}: the fetch function returned ${showValue(res)}, not a Response`);
+  }
+  return res;
 }
 
 /**
@@ -100,21 +126,10 @@ export async function fetchChecked(url: URL, label: string, rule: RedirectRule, 
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const controller = new AbortController();
     const abort = () => controller.abort();
-    let res: Response;
-    try {
-      res = await bounded(http.fetch(current.href, { redirect: 'manual', signal: controller.signal }), label, http.deadline, abort);
-    } catch (e) {
-      if (e instanceof FileSourceError) throw e;
-      throw new FileSourceError(`cannot fetch ${current.href}: ${(e as Error).message}`);
-    }
+    let res = await request(current, 'manual', label, http, controller, abort);
     if (res.type === 'opaqueredirect') {
       // a browser: let it follow, then check where it ended
-      try {
-        res = await bounded(http.fetch(current.href, { redirect: 'follow', signal: controller.signal }), label, http.deadline, abort);
-      } catch (e) {
-        if (e instanceof FileSourceError) throw e;
-        throw new FileSourceError(`cannot fetch ${current.href}: ${(e as Error).message}`);
-      }
+      res = await request(current, 'follow', label, http, controller, abort);
     } else if (REDIRECT.has(res.status)) {
       const location = res.headers.get('location');
       void res.body?.cancel().catch(() => {});
@@ -160,6 +175,17 @@ export async function fetchChecked(url: URL, label: string, rule: RedirectRule, 
  * chunk must come within the timeout.
  */
 export async function readBody(res: Response, label: string, limits: { maxBytes: number; want?: number }, d: Deadline, abort: () => void): Promise<Uint8Array> {
+  try {
+    return await readBodyOf(res, label, limits, d, abort);
+  } catch (e) {
+    if (e instanceof FileSourceError) throw e;
+    // a Response-like object from a custom fetch whose body is not a stream or a buffer
+    abort();
+    throw new FileSourceError(`${label}: the response body cannot be read (${showValue((e as Error)?.message ?? e)})`);
+  }
+}
+
+async function readBodyOf(res: Response, label: string, limits: { maxBytes: number; want?: number }, d: Deadline, abort: () => void): Promise<Uint8Array> {
   if (!res.ok) {
     void res.body?.cancel().catch(() => {});
     abort();

@@ -25,13 +25,14 @@ import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { Model, setWeightsLoader } from '../model/model.js';
 import {
-  asModel, assignRefs, checkWeightBytes, DEFAULT_LIMITS, finish, type Limits, prepare, v3Paths, type WeightRef,
+  asModel, assignRefs, checkWeightBytes, finish, type Limits, prepare, v3Paths, type WeightRef,
 } from './assemble.js';
 import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
 import { findSuperblock, H5File } from './hdf5/file.js';
 import { legacyRefs, stringAttr } from './keras_h5.js';
 import { isV3Weights, v3Refs } from './keras_v3.js';
 import { kerasWeightsBound } from './limits.js';
+import { type CheckedLoadOptions, checkLoadOptions } from './options.js';
 import { type BinarySource, openSource, type Opened, safeRelative, sourceOptions, toBytes } from './source.js';
 import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, readShards, type TfjsModelJSON } from './tfjs.js';
 import { ZipArchive } from './zip.js';
@@ -90,16 +91,6 @@ function detectFormat(bytes: Uint8Array): Kind {
   while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   if (bytes[i] === 0x7b) return 'json';
   return 'unknown';
-}
-
-function limitsOf(options: LoadOptions): Limits {
-  const l = { ...DEFAULT_LIMITS };
-  if (options.maxWeightBytes !== undefined) l.maxWeightBytes = options.maxWeightBytes;
-  if (options.maxFileBytes !== undefined) l.maxFileBytes = options.maxFileBytes;
-  for (const [k, v] of Object.entries(l)) {
-    if (typeof v !== 'number' || !(v > 0)) throw new UpconvError(`loadModel: ${k} must be a positive number of bytes, got ${String(v)}`, 'CONFIG');
-  }
-  return l;
 }
 
 function unknownFormat(src: Opened): UnknownFormatError {
@@ -224,7 +215,7 @@ function isArtifacts(x: unknown): x is TfjsArtifacts {
   return !!x && typeof x === 'object' && 'modelJSON' in (x as object);
 }
 
-async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits: Limits): Promise<Model> {
+async function modelFromArtifacts(a: TfjsArtifacts, options: CheckedLoadOptions, limits: Limits): Promise<Model> {
   const what = options.name ?? 'model.json';
   const json: unknown = typeof a.modelJSON === 'string' ? parseJSON(new TextEncoder().encode(a.modelJSON), what)
     : a.modelJSON instanceof ArrayBuffer || ArrayBuffer.isView(a.modelJSON) || (typeof Blob !== 'undefined' && a.modelJSON instanceof Blob)
@@ -232,7 +223,7 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits
   if (!isTfjsModelJSON(json)) throw new ModelFormatError(`${what}: not a TensorFlow.js Layers model.json (no modelTopology / weightsManifest)`);
   const data = a.weightData;
   const list = data === undefined ? [] : Array.isArray(data) ? data : [data];
-  const named = list.length > 0 && list.every((x) => typeof (x as { name?: unknown }).name === 'string');
+  const named = list.length > 0 && list.every((x) => !!x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string');
   if (named) {
     // Files picked by a user: match them to the manifest paths by file name
     const byName = new Map(list.map((f) => [(f as unknown as { name: string }).name, f]));
@@ -252,14 +243,15 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits
  * ready model (its weights set, nothing left to build): a `Sequential` for a Sequential file, a
  * functional `Model` otherwise.
  */
-export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const limits = limitsOf(options);
+export async function loadModel(source: ModelSource, options?: LoadOptions): Promise<Model> {
+  const checked = checkLoadOptions(options, 'loadModel');
+  const { limits } = checked;
   try {
-    if (isArtifacts(source)) return await modelFromArtifacts(source, options, limits);
-    const src = await openSource(source as BinarySource, sourceOptions({ ...options, maxFileBytes: limits.maxFileBytes }));
+    if (isArtifacts(source)) return await modelFromArtifacts(source, checked, limits);
+    const src = await openSource(source as BinarySource, sourceOptions(checked));
     return await modelFromOpened(src, limits);
   } catch (e) {
-    throw wrap(e, options.name ?? (typeof source === 'string' ? source : 'model'));
+    throw wrap(e, checked.name ?? (typeof source === 'string' ? source : 'model'));
   }
 }
 
@@ -269,17 +261,18 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
  * Matching follows the format: Keras 2 by order of layers with weights, Keras 3 by layer order
  * and type, tf.js by name. The model keeps its old weights if anything does not fit.
  */
-export async function loadWeights(model: Model, source: ModelSource, options: LoadOptions = {}): Promise<void> {
-  const limits = limitsOf(options);
+export async function loadWeights(model: Model, source: ModelSource, options?: LoadOptions): Promise<void> {
+  const checked = checkLoadOptions(options, 'loadWeights');
+  const { limits } = checked;
   const target = asModel(model, 'loadWeights');
-  const what = options.name ?? (typeof source === 'string' ? source : 'weights');
+  const what = checked.name ?? (typeof source === 'string' ? source : 'weights');
   const layers = checkWeightBytes(target, what, limits);
   try {
     if (isArtifacts(source)) {
-      assignFrom(await modelFromArtifacts(source, options, limits), target, layers, what);
+      assignFrom(await modelFromArtifacts(source, checked, limits), target, layers, what);
       return;
     }
-    const src = await openSource(source as BinarySource, sourceOptions({ ...options, maxFileBytes: limits.maxFileBytes }));
+    const src = await openSource(source as BinarySource, sourceOptions(checked));
     await weightsFromOpened(src, target, layers, limits);
   } catch (e) {
     throw wrap(e, what);

@@ -6,6 +6,7 @@
  * leaves half a file under the target's name.
  */
 import { ConfigError } from '../errors.js';
+import { showValue } from '../show.js';
 import type { Model } from '../model/model.js';
 import { asModel } from './assemble.js';
 import { FileSourceError } from './errors.js';
@@ -30,7 +31,7 @@ export function saveKerasBytes(model: Model, options: KerasBytesOptions): Uint8A
   const m = asModel(model, 'saveModel');
   const unknown = Object.keys(options).filter((k) => k !== 'format');
   if (unknown.length) throw new ConfigError(`saveModel: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} with format (known: format)`);
-  if (!FORMATS.includes(options.format)) throw new ConfigError(`saveModel: format must be 'keras' or 'h5', got ${JSON.stringify(options.format)}`);
+  if (!FORMATS.includes(options.format)) throw new ConfigError(`saveModel: format must be 'keras' or 'h5', got ${showValue(options.format)}`);
   return options.format === 'keras' ? kerasZipBytes(m) : legacyH5Bytes(m);
 }
 

@@ -3,6 +3,7 @@
  * quantized exactly as tensorflowjs_converter quantizes them (quantize.ts).
  */
 import { checkKeys } from '../args.js';
+import { showValue } from '../show.js';
 import { ConfigError, ModelFormatError, WeightsError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { asModel, scopes } from './assemble.js';
@@ -40,7 +41,7 @@ const DTYPES: readonly SaveDtype[] = ['float32', 'float16', 'uint8', 'uint16'];
  */
 export function tfjsArtifacts(model: Model, options: TfjsSaveOptions = {}): ModelArtifacts {
   const m = asModel(model, 'saveModel');
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(`saveModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(`saveModel: options must be an object, got ${showValue(options)}`);
   checkKeys(options, KEYS, 'saveModel');
   const dtype = options.dtype ?? 'float32';
   if (!DTYPES.includes(dtype)) throw new ConfigError(`saveModel: unknown dtype ${JSON.stringify(dtype)} (expected ${DTYPES.map((d) => `'${d}'`).join(', ')})`);

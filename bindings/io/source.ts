@@ -13,6 +13,7 @@ import { formatBytes } from './assemble.js';
 import { FileSourceError, UnsafePathError } from './errors.js';
 import { anyHttp, type Deadline, fetchChecked, type HttpOptions, readBody, underFolder } from './http.js';
 import { DEADLINE_FACTOR, timeoutOf } from './limits.js';
+import type { CheckedLoadOptions } from './options.js';
 
 /** Bytes, a path (Node, Deno, Bun), a URL, a Blob/File or a fetch Response. */
 export type BinarySource = string | URL | Blob | ArrayBuffer | ArrayBufferView | Response;
@@ -238,10 +239,11 @@ async function readUrl(url: URL, opts: SourceOptions): Promise<Opened> {
   const finalUrl = main.url;
   const web = finalUrl.protocol === 'http:' || finalUrl.protocol === 'https:';
   // shards resolve against the model.json's final URL (after its redirects) and stay in its folder
-  const dir = new URL('.', finalUrl);
+  // (a data: URL has no folder: it can hold a .h5 or .keras, not a model.json with shards)
+  const dir = web ? new URL('.', finalUrl) : finalUrl;
   return {
     bytes,
-    name: baseName(finalUrl.pathname) || finalUrl.href,
+    name: (web ? baseName(finalUrl.pathname) : '') || finalUrl.href.slice(0, 200),
     sibling: !web ? undefined : async (rel, maxBytes) => {
       const segs = safeRelative(rel, finalUrl.href);
       const target = new URL(segs.join('/'), dir);
@@ -311,9 +313,7 @@ export async function toBytes(x: unknown, what: string, maxBytes = Infinity): Pr
   return bytes.length > maxBytes ? bytes.subarray(0, maxBytes) : bytes;
 }
 
-/** The options openSource takes, from loadModel's (the HTTP options checked here). */
-export function sourceOptions(o: { maxFileBytes: number; fetch?: typeof fetch; name?: string; timeoutMs?: number; signal?: AbortSignal }): SourceOptions {
-  timeoutOf(o.timeoutMs, 'loadModel');
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new FileSourceError('loadModel: the fetch option must be a function');
-  return { maxFileBytes: o.maxFileBytes, fetch: o.fetch, name: o.name, timeoutMs: o.timeoutMs, signal: o.signal };
+/** The options openSource takes, from loadModel's checked ones (options.ts). */
+export function sourceOptions(o: CheckedLoadOptions): SourceOptions {
+  return { maxFileBytes: o.limits.maxFileBytes, fetch: o.fetch, name: o.name, timeoutMs: o.timeoutMs, signal: o.signal };
 }
