@@ -21,6 +21,7 @@ import { loadModel, loadWeights, saveModel, type TfjsModelJSON } from '../../bin
 import { tinyModel, tinyWeights } from '../io/tiny.js';
 import { Rng } from '../util/rng.js';
 import { corpus, fixturesOf, type Item } from './corpus.js';
+import { type HostileCase, hostileBase, hostileCase, hostileSource } from './hostile.js';
 import { mutantSeed, mutateBytes, mutateJson, signatureOffsets } from './mutate.js';
 
 /** Peak resident memory allowed for the whole child (the harness also caps V8's heap). */
@@ -68,6 +69,7 @@ interface Base {
 }
 
 function prepareBase(): Base {
+  if (item.kind === 'hostile') return {};
   if (item.kind === 'tfjs') {
     if (item.source.endsWith('model.json')) {
       const json = JSON.parse(readFileSync(item.source, 'utf8')) as TfjsModelJSON;
@@ -160,9 +162,34 @@ function check(model: Model): { outcome: string; detail?: string } {
 /** The HDF5 bytes of the current mutant (for the libhdf5 oracle), when it has any. */
 let h5: Uint8Array | null = null;
 
-async function run(rng: Rng): Promise<{ how: string[]; result: () => Promise<Model | 'walked'> }> {
+/** The unedited model of the hostile cases, and its outputs on the check's inputs. */
+let hostileModel: Sequential | null = null;
+
+/** A hostile case's outcome: one of the errors it allows, or a load equal to the unedited model. */
+function checkHostile(c: HostileCase, outcome: string, detail: string | undefined, loaded: Model | null): { outcome: string; detail?: string } {
+  if (outcome === 'named') {
+    if (c.allowed.includes(detail!)) return { outcome, detail };
+    return { outcome: 'unexpected', detail: `${detail}, but the case allows ${c.allowed.join(' / ')}` };
+  }
+  if (outcome !== 'ok' || !loaded) return { outcome, detail };
+  if (!c.allowed.includes('ok')) return { outcome: 'unexpected', detail: `it loaded, but the case allows only ${c.allowed.join(' / ')}` };
+  const rng = new Rng(3);
+  const x = tensor(Float32Array.from({ length: 8 }, () => rng.normal()), [1, 8]);
+  const want = hostileModel!.predict(x).data;
+  const got = (loaded.predict(x) as { data: Float32Array }).data;
+  const bad = want.findIndex((v, i) => Math.abs(v - got[i]) > 1e-6 * (1 + Math.abs(v)));
+  if (got.length !== want.length || bad >= 0) return { outcome: 'unexpected', detail: `it loaded with other outputs than the unedited model (index ${bad}: ${got[bad]} vs ${want[bad]})` };
+  return { outcome };
+}
+
+async function run(rng: Rng, i: number): Promise<{ how: string[]; result: () => Promise<Model | 'walked'>; hostile?: HostileCase }> {
   const name = item.id;
   h5 = null;
+  if (item.kind === 'hostile') {
+    hostileModel ??= hostileBase();
+    const { format, c } = hostileCase(i);
+    return { how: [`${format}: ${c.name}`], result: hostileSource(hostileModel, format, c), hostile: c };
+  }
   if (item.kind === 'model' || item.kind === 'weights' || item.kind === 'walk') {
     const m = mutateBytes(base.bytes!, rng, base.signatures!);
     if (job.dump) writeFileSync(job.dump, m.bytes);
@@ -253,11 +280,15 @@ async function main(): Promise<void> {
     let outcome: string;
     let detail: string | undefined;
     let how: string[] = [];
+    let hostile: HostileCase | undefined;
+    let loaded: Model | null = null;
     try {
-      const r = await run(rng);
+      const r = await run(rng, i);
       how = r.how;
+      hostile = r.hostile;
       emit({ i, how }); // before loading: a hang or a crash still says what the mutant was
       const m = await r.result();
+      if (m !== 'walked') loaded = m;
       ({ outcome, detail } = m === 'walked' ? { outcome: 'ok', detail: undefined } : check(m));
     } catch (e) {
       if (e instanceof UpconvError) {
@@ -269,6 +300,7 @@ async function main(): Promise<void> {
         detail = `${err?.name}: ${String(err?.message).slice(0, 300)} @ ${String(err?.stack ?? '').split('\n').slice(1, 4).join(' | ')}`;
       }
     }
+    if (hostile) ({ outcome, detail } = checkHostile(hostile, outcome, detail, loaded));
     const ms = performance.now() - t0;
     if (job.keepLoaded && h5 && outcome.startsWith('ok')) writeFileSync(join(job.keepLoaded, `${job.item}-${i}.h5`), h5);
     const rss = process.resourceUsage().maxRSS * 1024;

@@ -20,7 +20,9 @@ export type Kind =
   /** A .keras: one of its entries mutated (config.json as JSON), re-zipped; or the zip bytes. */
   | 'keras'
   /** tf.js artifacts: model.json fields, shard bytes, or a folder loaded by path. */
-  | 'tfjs';
+  | 'tfjs'
+  /** The hostile configs of hostile.ts, one per index (not random: every case every run). */
+  | 'hostile';
 
 export interface Item {
   id: string;
@@ -31,7 +33,16 @@ export interface Item {
   weight: number;
   /** Mutants per child process (large files load slower). */
   batch: number;
+  /**
+   * Time bound of one mutant in ms (default MUTANT_MS, 10 s). The real models get 30 s: an
+   * undamaged fastsrgan takes 1-4 s to load and predict alone on 2 cores and up to 7 s when the
+   * machine is shared, so 10 s would report load as hangs; a mutant that truly hangs still ends
+   * there.
+   */
+  mutantMs?: number;
 }
+
+const SHARED_MUTANT_MS = 30_000;
 
 /** Synthetic tf.js models the child builds (see child.ts). */
 export const SYNTHETIC = ['tiny-float32', 'tiny-uint8', 'tiny-float16', 'upsample-float32'] as const;
@@ -52,6 +63,7 @@ export function corpus(root: string, sharedModels: string | null): { items: Item
     { id: 'structures.h5', kind: 'walk', source: f('structures.h5'), weight: 2, batch: 300 },
     { id: 'chunks_v0.h5', kind: 'walk', source: f('chunks_v0.h5'), weight: 1, batch: 400 },
     ...SYNTHETIC.map((s): Item => ({ id: `tfjs:${s}`, kind: 'tfjs', source: s, weight: 3, batch: 300 })),
+    { id: 'hostile', kind: 'hostile', source: 'hostile.ts', weight: 0, batch: 200 },
   ];
   if (!sharedModels) return { items, sharedNote: null };
   if (!existsSync(SHARED_MODELS)) {
@@ -66,10 +78,10 @@ export function corpus(root: string, sharedModels: string | null): { items: Item
       continue;
     }
     for (const name of files) {
-      if (name.endsWith('.h5')) items.push({ id: `shared:${dir}/${name}`, kind: 'model', source: join(d, name), weight: 1, batch: 60 });
-      if (name.endsWith('.keras')) items.push({ id: `shared:${dir}/${name}`, kind: 'keras', source: join(d, name), weight: 1, batch: 100 });
+      if (name.endsWith('.h5')) items.push({ id: `shared:${dir}/${name}`, kind: 'model', source: join(d, name), weight: 1, batch: 60, mutantMs: SHARED_MUTANT_MS });
+      if (name.endsWith('.keras')) items.push({ id: `shared:${dir}/${name}`, kind: 'keras', source: join(d, name), weight: 1, batch: 100, mutantMs: SHARED_MUTANT_MS });
     }
-    if (existsSync(join(d, 'tfjs', 'model.json'))) items.push({ id: `shared:${dir}/tfjs`, kind: 'tfjs', source: join(d, 'tfjs', 'model.json'), weight: 1, batch: 80 });
+    if (existsSync(join(d, 'tfjs', 'model.json'))) items.push({ id: `shared:${dir}/tfjs`, kind: 'tfjs', source: join(d, 'tfjs', 'model.json'), weight: 1, batch: 80, mutantMs: SHARED_MUTANT_MS });
   }
   return { items, sharedNote: null };
 }

@@ -4,7 +4,9 @@
  * MUTANT_MS) and memory bounds (--max-old-space-size and a peak-RSS check in the child, 1 GiB
  * for the whole process); every outcome must be a named
  * UpconvError subclass or a correct load (the output shape the model declares, the wasm and
- * js backends agreeing), and the process must stay alive.
+ * js backends agreeing), and the process must stay alive. The hostile configs of hostile.ts
+ * (huge sizes, prototype names, in every format) run the same way, every case every run, and
+ * must end in the errors each allows (or the unedited model's outputs).
  *
  *   UPCONV_FUZZ=20000            mutants in total (default 2500, about a minute on 2 cores)
  *   UPCONV_FUZZ_SEED=7           another run seed (default 1: the same mutants every run)
@@ -24,6 +26,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, itShared, MODELS } from '../util/shared.js';
 import { corpus, type Item } from './corpus.js';
+import { hostileCount } from './hostile.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOTAL = Number(process.env.UPCONV_FUZZ ?? 2500);
@@ -31,7 +34,10 @@ const BASE = Number(process.env.UPCONV_FUZZ_SEED ?? 1);
 const ONLY = process.env.UPCONV_FUZZ_ONLY;
 const JOBS = Math.max(1, Number(process.env.UPCONV_FUZZ_JOBS ?? 2));
 const H5PY = !!process.env.UPCONV_FUZZ_H5PY;
-/** Time bound of one mutant (and of a child's start): a child without progress for this long is killed. */
+/**
+ * Time bound of one mutant (and of a child's start): a child without progress for this long is
+ * killed. Items may set a longer one (corpus.ts: the real models).
+ */
 const MUTANT_MS = 10_000;
 const HEAP_MB = 512;
 
@@ -100,13 +106,14 @@ async function runItem(index: number, item: Item, start: number, end: number, ta
     let buffered = '';
     const proc = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, child, job], { stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
+    const bound = item.mutantMs ?? MUTANT_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         timedOut = true;
         proc.kill('SIGKILL');
-      }, MUTANT_MS);
+      }, bound);
     };
     arm();
     proc.stdout.setEncoding('utf8');
@@ -147,14 +154,14 @@ async function runItem(index: number, item: Item, start: number, end: number, ta
       tally.outcomes.set(l.outcome, (tally.outcomes.get(l.outcome) ?? 0) + 1);
       if (l.outcome === 'named') tally.errors.set(l.detail!, (tally.errors.get(l.detail!) ?? 0) + 1);
       if (l.outcome.startsWith('ok-') && tally.nonFinite.length < 3) tally.nonFinite.push(`#${l.i} ${l.detail}`);
-      if (l.outcome === 'raw' || l.outcome === 'output') violations.push({ kind: l.outcome, item: item.id, index: l.i, detail: l.detail!, how: l.how });
+      if (l.outcome === 'raw' || l.outcome === 'output' || l.outcome === 'unexpected') violations.push({ kind: l.outcome, item: item.id, index: l.i, detail: l.detail!, how: l.how });
       tally.slowest.push({ i: l.i, ms: l.ms! });
     }
     tally.slowest.sort((a, b) => b.ms - a.ms).splice(5);
     const memoryStop = lines.some((l) => l.outcome === 'memory');
     if (timedOut || code !== 0 || memoryStop) {
       const culprit = memoryStop ? finished : last;
-      if (timedOut) violations.push({ kind: 'hang', item: item.id, index: culprit, detail: `no result within ${MUTANT_MS} ms (the child was killed)`, how: lastHow });
+      if (timedOut) violations.push({ kind: 'hang', item: item.id, index: culprit, detail: `no result within ${bound} ms (the child was killed)`, how: lastHow });
       else if (!memoryStop) {
         const said = stderr.trim().split('\n').filter((x) => /error|fatal|abort/i.test(x)).slice(0, 2).join(' | ') || stderr.trim().split('\n').slice(-2).join(' | ');
         violations.push({ kind: 'crash', item: item.id, index: culprit, detail: `the process ended with ${signal ?? `exit code ${code}`}: ${said.slice(0, 300)}`, how: lastHow });
@@ -226,7 +233,8 @@ function describeViolations(vs: Violation[]): string {
 }
 
 const all = corpus(ROOT, MODELS).items.map((item, index) => ({ index, item }));
-const local = all.filter(({ item }) => !item.id.startsWith('shared:'));
+const local = all.filter(({ item }) => !item.id.startsWith('shared:') && item.kind !== 'hostile');
+const hostile = all.find(({ item }) => item.kind === 'hostile')!;
 const shared = all.filter(({ item }) => item.id.startsWith('shared:'));
 const sharedMissing = !hasShared || !existsSync(MODELS);
 
@@ -239,6 +247,15 @@ if (!ONLY) describe('mutation fuzzing (every outcome a named error or a correct 
     console.log(report);
     expect(violations, `\n  ${describeViolations(violations)}`).toEqual([]);
   }, 30 * 60_000);
+
+  it(`hostile configs (huge sizes, prototype names) in tf.js, .keras and .h5: ${hostileCount()} cases, each an allowed named error or the unedited model's outputs`, async () => {
+    const tally: Tally = { mutants: 0, outcomes: new Map(), errors: new Map(), slowest: [], nonFinite: [] };
+    const violations: Violation[] = [];
+    await runItem(hostile.index, hostile.item, 0, hostileCount(), tally, violations);
+    console.log(`hostile configs: ${tally.mutants} cases (${[...tally.outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}); errors: ${[...tally.errors].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    expect(violations, `\n  ${describeViolations(violations)}`).toEqual([]);
+    expect(tally.mutants).toBe(hostileCount());
+  }, 10 * 60_000);
 
   itShared(`the real models in ../shared: ${Math.round(TOTAL * SHARED_SHARE)} mutants`, async () => {
     const { report, violations } = await fuzz(shared, Math.round(TOTAL * SHARED_SHARE));
