@@ -123,9 +123,15 @@ export async function saveModelToPath<O extends object>(model: Model, path: stri
   let jsonPath: string;
   if (target.kind === 'tfjs-folder') {
     dir = path.replace(/[\\/]+$/, '') || path;
-    if ((await isDirectory(fs, dir)) === null) {
+    const exists = await isDirectory(fs, dir);
+    if (exists === false) throw new FileSourceError(`saveModel: ${dir} exists and is not a folder (TensorFlow.js files go into a folder; give a new name or a .keras / .h5 file)`);
+    if (exists === null) {
       if ((await isDirectory(fs, dirName(dir))) !== true) throw new FileSourceError(`saveModel: the folder ${dirName(dir)} does not exist`);
-      await fs.mkdir(dir);
+      try {
+        await fs.mkdir(dir);
+      } catch (e) {
+        throw new FileSourceError(`saveModel: cannot create the folder ${dir}: ${(e as Error)?.message}`);
+      }
     }
     jsonPath = `${dir}/model.json`;
   } else {
