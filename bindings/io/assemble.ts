@@ -129,7 +129,7 @@ export function asModel(model: unknown, where: string): Model {
       model.build();
     } catch (e) {
       if (e instanceof UpconvError && e.name !== 'UpconvError') throw e;
-      throw new ShapeError(`${where}: ${model.label} has not been built (no input shape); give its first layer an inputShape or call build([null, ...]) first`);
+      throw new ShapeError(`${where}: ${model.label} has not yet been built (no input shape); give its first layer an inputShape or call build([null, ...]) first`);
     }
   }
   return model;

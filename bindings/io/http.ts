@@ -8,7 +8,10 @@
 import { formatBytes } from './assemble.js';
 import { FileSourceError, UnsafePathError } from './errors.js';
 import { DEADLINE_FACTOR, MAX_REDIRECTS } from './limits.js';
+import { UpconvError } from '../errors.js';
 import { showValue } from '../show.js';
+import { SNIFF_BYTES, tooLarge } from './format.js';
+import type { Bound } from './source.js';
 
 /** When a load over HTTP must be done, and the caller's signal. */
 export interface Deadline {
@@ -174,24 +177,32 @@ export async function fetchChecked(url: URL, label: string, rule: RedirectRule, 
  * unread), and fails as soon as more than `maxBytes` arrive when `want` is not given. Every
  * chunk must come within the timeout.
  */
-export async function readBody(res: Response, label: string, limits: { maxBytes: number; want?: number }, d: Deadline, abort: () => void): Promise<Uint8Array> {
+/** How much of a body is read: at most maxBytes, or just the first `want`; `bound` sizes a model file from its head. */
+export interface BodyLimits {
+  maxBytes: number;
+  want?: number;
+  bound?: Bound;
+}
+
+export async function readBody(res: Response, label: string, limits: BodyLimits, d: Deadline, abort: () => void): Promise<Uint8Array> {
   try {
     return await readBodyOf(res, label, limits, d, abort);
   } catch (e) {
-    if (e instanceof FileSourceError) throw e;
+    if (e instanceof UpconvError) throw e;
     // a Response-like object from a custom fetch whose body is not a stream or a buffer
     abort();
     throw new FileSourceError(`${label}: the response body cannot be read (${showValue((e as Error)?.message ?? e)})`);
   }
 }
 
-async function readBodyOf(res: Response, label: string, limits: { maxBytes: number; want?: number }, d: Deadline, abort: () => void): Promise<Uint8Array> {
+async function readBodyOf(res: Response, label: string, limits: BodyLimits, d: Deadline, abort: () => void): Promise<Uint8Array> {
   if (!res.ok) {
     void res.body?.cancel().catch(() => {});
     abort();
     throw new FileSourceError(`${label}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   }
-  const { maxBytes, want } = limits;
+  const { want, bound } = limits;
+  let { maxBytes } = limits;
   const declared = Number(res.headers?.get?.('content-length') ?? NaN);
   if (want === undefined && declared > maxBytes) {
     void res.body?.cancel().catch(() => {});
@@ -203,6 +214,10 @@ async function readBodyOf(res: Response, label: string, limits: { maxBytes: numb
     // a Response without a stream (some fetch polyfills): it is in memory already
     const all = new Uint8Array(await bounded(res.arrayBuffer(), label, d, abort));
     if (want === undefined && all.length > maxBytes) throw new FileSourceError(`${label} is ${formatBytes(all.length)}, more than maxFileBytes (${formatBytes(maxBytes)})`);
+    if (bound && all.length > SNIFF_BYTES) {
+      const limit = bound(all.subarray(0, SNIFF_BYTES), false);
+      if (all.length > limit) throw tooLarge(label, all.length, limit, limits.maxBytes);
+    }
     return all.subarray(0, Math.min(all.length, stop));
   }
   const reader = res.body.getReader();
@@ -212,16 +227,21 @@ async function readBodyOf(res: Response, label: string, limits: { maxBytes: numb
   };
   const parts: Uint8Array[] = [];
   let total = 0;
+  let sniffed = !bound;
   for (;;) {
     let step: ReadableStreamReadResult<Uint8Array>;
     try {
       step = await bounded(reader.read(), label, d, give);
     } catch (e) {
       if (e instanceof FileSourceError) throw e;
-      throw new FileSourceError(`${label}: the download failed (${(e as Error).message})`);
+      throw new FileSourceError(`${label}: the download failed (${showValue((e as Error)?.message ?? e)})`);
     }
     if (step.done) break;
     const chunk = step.value;
+    if (!(chunk instanceof Uint8Array)) {
+      give();
+      throw new FileSourceError(`${label}: the response body gave ${showValue(chunk)} instead of bytes`);
+    }
     if (total + chunk.length >= stop && want !== undefined) {
       parts.push(chunk.subarray(0, stop - total));
       total = stop;
@@ -230,11 +250,29 @@ async function readBodyOf(res: Response, label: string, limits: { maxBytes: numb
     }
     if (total + chunk.length > maxBytes) {
       give();
-      throw new FileSourceError(`${label} is larger than maxFileBytes (${formatBytes(maxBytes)}); stopped reading after ${formatBytes(total + chunk.length)}`);
+      throw tooLarge(label, null, maxBytes, limits.maxBytes);
     }
     parts.push(chunk);
     total += chunk.length;
+    if (!sniffed && total >= SNIFF_BYTES) {
+      // the head decides how much more may come (format.ts): junk stops here, JSON is capped
+      sniffed = true;
+      try {
+        maxBytes = Math.min(maxBytes, bound!(concat(parts, total).subarray(0, SNIFF_BYTES), false));
+      } catch (e) {
+        give();
+        throw e;
+      }
+      if (declared > maxBytes || total > maxBytes) {
+        give();
+        throw tooLarge(label, declared > maxBytes ? declared : null, maxBytes, limits.maxBytes);
+      }
+    }
   }
+  return concat(parts, total);
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(total);
   let at = 0;
@@ -242,5 +280,6 @@ async function readBodyOf(res: Response, label: string, limits: { maxBytes: numb
     out.set(p, at);
     at += p.length;
   }
+  parts.splice(0, parts.length, out);
   return out;
 }

@@ -27,8 +27,9 @@ import { Model, setWeightsLoader } from '../model/model.js';
 import {
   asModel, assignRefs, checkWeightBytes, finish, type Limits, prepare, v3Paths, type WeightRef,
 } from './assemble.js';
-import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
-import { findSuperblock, H5File } from './hdf5/file.js';
+import { CorruptFileError, FileSourceError } from './errors.js';
+import { detectFormat, unknownFormat } from './format.js';
+import { H5File } from './hdf5/file.js';
 import { legacyRefs, stringAttr } from './keras_h5.js';
 import { isV3Weights, v3Refs } from './keras_v3.js';
 import { kerasWeightsBound } from './limits.js';
@@ -60,7 +61,11 @@ export type ModelSource = BinarySource | TfjsArtifacts;
 export interface LoadOptions {
   /** Most bytes of float32 weights a loaded model may hold (default 1 GiB). */
   maxWeightBytes?: number;
-  /** Largest file, zip entry or shard group read (default 2 GiB). */
+  /**
+   * Largest file, zip entry or shard group read (default 2 GiB). Whatever it allows, a model
+   * file is read head first: one whose first MiB is no model format fails there, and a JSON
+   * model file (model.json) may have at most 64 MiB.
+   */
   maxFileBytes?: number;
   /**
    * fetch() used for URLs (default: globalThis.fetch). It is called with `redirect: 'manual'`
@@ -79,24 +84,6 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Aborts a load over HTTP (a FileSourceError). */
   signal?: AbortSignal;
-}
-
-type Kind = 'hdf5' | 'zip' | 'json' | 'unknown';
-
-/** What a file is, from its first bytes. */
-function detectFormat(bytes: Uint8Array): Kind {
-  if (bytes.length >= 8 && findSuperblock(bytes) >= 0) return 'hdf5';
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)) return 'zip';
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b) return 'json';
-  return 'unknown';
-}
-
-function unknownFormat(src: Opened): UnknownFormatError {
-  if (!src.bytes.length) return new UnknownFormatError(`${src.name}: the file is empty`);
-  const head = Array.from(src.bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return new UnknownFormatError(`${src.name}: unknown format (starts with ${head}); expected a Keras .h5 (HDF5), a .keras (zip) or a TensorFlow.js model.json`);
 }
 
 function parseJSON(bytes: Uint8Array, what: string): unknown {
@@ -197,7 +184,7 @@ async function modelFromOpened(src: Opened, limits: Limits): Promise<Model> {
     }
     throw new ModelFormatError(`${what}: JSON that is neither a TensorFlow.js model.json nor a Keras model config`);
   }
-  throw unknownFormat(src);
+  throw unknownFormat(src.bytes, src.name);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

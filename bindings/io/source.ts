@@ -9,8 +9,10 @@
  * bodies read chunk by chunk up to the limit); a shard is read only up to the bytes the
  * manifest still needs.
  */
+import { UpconvError } from '../errors.js';
 import { formatBytes } from './assemble.js';
 import { FileSourceError, UnsafePathError } from './errors.js';
+import { boundFor, SNIFF_BYTES, tooLarge } from './format.js';
 import { anyHttp, type Deadline, fetchChecked, type HttpOptions, readBody, underFolder } from './http.js';
 import { DEADLINE_FACTOR, timeoutOf } from './limits.js';
 import type { CheckedLoadOptions } from './options.js';
@@ -119,6 +121,14 @@ export function safeRelative(rel: unknown, what: string): string[] {
   return segs;
 }
 
+/** Given a file's head (and whether it is the whole file), the most bytes it may have. */
+export type Bound = (head: Uint8Array, complete: boolean) => number;
+
+/** The bound of a model file (format.ts): unknown formats fail after the head, JSON is capped. */
+function modelBound(name: string, maxFileBytes: number): Bound {
+  return (head, complete) => boundFor(head, complete, name, maxFileBytes);
+}
+
 function kindOf(info: Stats): string {
   if (info.isFIFO?.()) return 'a FIFO (named pipe)';
   if (info.isCharacterDevice?.()) return 'a character device';
@@ -132,7 +142,7 @@ function kindOf(info: Stats): string {
  * `want` bytes of it. Anything but a regular file is refused before it is opened, and checked
  * again on the open handle (opened non-blocking, so a FIFO swapped in cannot block the open).
  */
-async function readRegularFile(fs: NodeFs, path: string, label: string, maxBytes: number, want?: number): Promise<Uint8Array> {
+async function readRegularFile(fs: NodeFs, path: string, label: string, maxBytes: number, want?: number, bound?: Bound): Promise<Uint8Array> {
   const check = (info: Stats) => {
     if (info.isDirectory()) throw new FileSourceError(`${label} is a folder, not a file`);
     if (!info.isFile()) throw new FileSourceError(`${label} is ${kindOf(info)}; upconv reads model files, not devices or pipes`);
@@ -142,25 +152,40 @@ async function readRegularFile(fs: NodeFs, path: string, label: string, maxBytes
   const c = fs.constants;
   const flags = c && typeof c.O_RDONLY === 'number' ? c.O_RDONLY | (c.O_NONBLOCK ?? 0) : 'r';
   const handle = await fs.open(path, flags);
-  try {
-    const info = await handle.stat();
-    check(info);
-    const n = Math.min(info.size, want ?? maxBytes);
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const { bytesRead } = await handle.read(out, at, n - at, at);
+  const readInto = async (out: Uint8Array, from: number): Promise<number> => {
+    let at = from;
+    while (at < out.length) {
+      const { bytesRead } = await handle.read(out, at, out.length - at, at);
       if (bytesRead === 0) break; // the file shrank since stat
       at += bytesRead;
     }
-    return at === n ? out : out.subarray(0, at);
+    return at;
+  };
+  try {
+    const info = await handle.stat();
+    check(info);
+    let n = Math.min(info.size, want ?? maxBytes);
+    let head: Uint8Array | null = null;
+    if (bound) {
+      // the head first: its format decides how much more may be read
+      head = new Uint8Array(Math.min(n, SNIFF_BYTES));
+      const got = await readInto(head, 0);
+      if (got < head.length) return head.subarray(0, got);
+      const limit = bound(head, head.length === n);
+      if (n > limit) throw tooLarge(label, n, limit, maxBytes);
+      if (n === head.length) return head;
+    }
+    const out = new Uint8Array(n);
+    if (head) out.set(head);
+    n = await readInto(out, head ? head.length : 0);
+    return n === out.length ? out : out.subarray(0, n);
   } finally {
     await handle.close();
   }
 }
 
 function fsError(e: unknown, label: string, missing: string): Error {
-  if (e instanceof FileSourceError) return e;
+  if (e instanceof UpconvError) return e;
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new FileSourceError(missing);
   return new FileSourceError(`cannot read ${label}: ${(e as Error).message}`);
@@ -196,7 +221,7 @@ async function readPath(path: string, opts: SourceOptions): Promise<Opened> {
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readRegularFile(fs, path, path, opts.maxFileBytes);
+    bytes = await readRegularFile(fs, path, path, opts.maxFileBytes, undefined, modelBound(baseName(path), opts.maxFileBytes));
   } catch (e) {
     throw fsError(e, path, `no such file: ${path}`);
   }
@@ -235,7 +260,7 @@ async function readUrl(url: URL, opts: SourceOptions): Promise<Opened> {
   }
   const http = httpOptions(opts, url);
   const main = await fetchChecked(url, url.href, anyHttp, http);
-  const bytes = await readBody(main.res, url.href, { maxBytes: opts.maxFileBytes }, http.deadline, main.abort);
+  const bytes = await readBody(main.res, url.href, { maxBytes: opts.maxFileBytes, bound: modelBound(url.href, opts.maxFileBytes) }, http.deadline, main.abort);
   const finalUrl = main.url;
   const web = finalUrl.protocol === 'http:' || finalUrl.protocol === 'https:';
   // shards resolve against the model.json's final URL (after its redirects) and stay in its folder
@@ -283,13 +308,18 @@ export async function openSource(source: BinarySource, opts: SourceOptions): Pro
   if (typeof URL !== 'undefined' && source instanceof URL) return readUrl(source, opts);
   if (typeof Response !== 'undefined' && source instanceof Response) {
     const label = source.url || opts.name || 'response';
-    const bytes = await readBody(source, label, { maxBytes: opts.maxFileBytes }, deadlineOf(opts), () => {});
+    const bytes = await readBody(source, label, { maxBytes: opts.maxFileBytes, bound: modelBound(label, opts.maxFileBytes) }, deadlineOf(opts), () => {});
     return { bytes, name: source.url ? baseName(new URL(source.url).pathname) : opts.name ?? 'response' };
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     if (source.size > opts.maxFileBytes) throw new FileSourceError(`the Blob is ${formatBytes(source.size)}, more than maxFileBytes (${formatBytes(opts.maxFileBytes)})`);
-    const name = (source as Blob & { name?: string }).name;
-    return { bytes: new Uint8Array(await source.arrayBuffer()), name: name || opts.name || 'Blob' };
+    const name = (source as Blob & { name?: string }).name || opts.name || 'Blob';
+    if (source.size > SNIFF_BYTES) {
+      // a File may be on disk: its head decides whether the rest is read
+      const limit = modelBound(name, opts.maxFileBytes)(new Uint8Array(await source.slice(0, SNIFF_BYTES).arrayBuffer()), false);
+      if (source.size > limit) throw tooLarge(name, source.size, limit, opts.maxFileBytes);
+    }
+    return { bytes: new Uint8Array(await source.arrayBuffer()), name };
   }
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: opts.name ?? 'bytes' };
   if (ArrayBuffer.isView(source)) {
