@@ -27,3 +27,4 @@ export {
   channelMoments, bnGradReduce, bnGradApply, accumulate, mulMask, dropoutMask,
 } from "./grad";
 export { adamUpdate, sgdUpdate, rmspropUpdate } from "./optim";
+export { broadcastGrad, pad2dGrad, scatterAddRows, fillZero, normalNoise } from "./shape_grad";

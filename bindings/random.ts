@@ -58,6 +58,13 @@ export function glorotUniform(shape: readonly number[]): Float32Array {
   return out;
 }
 
+/** Keras's RandomUniform(minval, maxval) from the seeded generator. */
+export function randomUniform(shape: readonly number[], lo: number, hi: number): Float32Array {
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < out.length; i++) out[i] = lo + random() * (hi - lo);
+  return out;
+}
+
 export function filled(shape: readonly number[], value: number): Float32Array {
   return new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value);
 }

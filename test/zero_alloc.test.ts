@@ -23,7 +23,8 @@ function generator(): Sequential {
 }
 
 describe('no memory growth or re-planning across calls', () => {
-  it.each(['wasm', 'js'] as const)('1000 predictInto calls on %s', async (backend) => {
+  // the js reference is ~20× slower: 100 calls show the same (no growth, no re-plan) in a second
+  it.each([['wasm', 1000], ['js', 100]] as const)('predictInto calls on %s: %i of them', async (backend, calls) => {
     await init();
     setBackend(backend);
     const m = generator();
@@ -35,7 +36,7 @@ describe('no memory growth or re-planning across calls', () => {
     const buffer = internals.program.memory.buffer;
     const bytes = buffer.byteLength;
     const plan = internals.plan;
-    for (let i = 0; i < 1000; i++) expect(m.predictInto(x, out)).toBe(out);
+    for (let i = 0; i < calls; i++) expect(m.predictInto(x, out)).toBe(out);
     expect(internals.program.memory.buffer).toBe(buffer);
     expect(internals.program.memory.buffer.byteLength).toBe(bytes);
     expect(internals.plan).toBe(plan);

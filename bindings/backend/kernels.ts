@@ -15,6 +15,7 @@ import type { NormKernels } from './kernels/norm.js';
 import type { BroadcastKernels } from './kernels/broadcast.js';
 import type { CopyKernels } from './kernels/copy.js';
 import type { GatherKernels } from './kernels/gather.js';
+import type { ShapeGradKernels } from './kernels/shape_grad.js';
 
 /** Activation codes, identical in assembly/activations.ts. */
 export const Act = {
@@ -129,7 +130,8 @@ export interface ResizeKernels {
  */
 export interface Kernels extends GemmKernels, ElementwiseKernels, ResizeKernels, TrainKernels,
   ResampleKernels, DepthwiseKernels, NormKernels,
-  BroadcastKernels, CopyKernels, GatherKernels {}
+  BroadcastKernels, CopyKernels, GatherKernels,
+  ShapeGradKernels {}
 
 /** A backend's linear memory. Views must be re-read after `grow`. */
 export interface KernelMemory {

@@ -9,6 +9,7 @@ import { normKernels } from './reference/norm.js';
 import { broadcastKernels } from './reference/broadcast.js';
 import { copyKernels } from './reference/copy.js';
 import { gatherKernels } from './reference/gather.js';
+import { shapeGradKernels } from './reference/shape_grad.js';
 import type { RefViews } from './reference/views.js';
 
 /**
@@ -41,7 +42,8 @@ function referenceKernels(memory: ReferenceMemory): Kernels {
   };
   return { ...gemmKernels(v), ...elementwiseKernels(v), ...resizeKernels(v), ...trainKernels(v),
     ...resampleKernels(v), ...depthwiseKernels(v), ...normKernels(v),
-    ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v) };
+    ...broadcastKernels(v), ...copyKernels(v), ...gatherKernels(v),
+    ...shapeGradKernels(v) };
 }
 
 export const referenceBackend: Backend = {

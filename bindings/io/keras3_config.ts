@@ -25,6 +25,7 @@ import { InputLayer } from '../layers/input_layer.js';
 import type { Layer } from '../layers/layer.js';
 import type { KerasTensor, Node } from '../layers/node.js';
 import { Model } from '../model/model.js';
+import { callKwargs } from '../model/serialize.js';
 import { Sequential } from '../model/sequential.js';
 import { activationFor } from './save_common.js';
 
@@ -171,7 +172,7 @@ function functionalConfig(model: Model, where: string): Config {
     const entry = entryOf(layer, where);
     const nodes = layer.inboundNodes.filter((n) => kept.has(n) && !n.isInput).map((n) => {
       const args = n.listCall ? [n.inputs.map((t) => tensorRecord(t, index))] : [tensorRecord(n.inputs[0], index)];
-      return { args, kwargs: n.args.training !== undefined ? { training: n.args.training } : {} };
+      return { args, kwargs: callKwargs(n) };
     });
     return { ...entry, name: layer.name, inbound_nodes: nodes };
   });

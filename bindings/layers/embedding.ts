@@ -57,7 +57,7 @@ export class Embedding extends Layer {
 
   /** @internal */
   weightSpecs(): WeightSpec[] {
-    return [{ name: 'embeddings', shape: [this.inputDim, this.outputDim], trainable: true, init: 'glorot_uniform' }];
+    return [{ name: 'embeddings', shape: [this.inputDim, this.outputDim], trainable: true, init: 'uniform_0.05' }];
   }
 
   /** @internal */

@@ -1,8 +1,11 @@
 import { checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError } from '../errors.js';
+import { GaussianNoiseTrainOp } from '../ops/noise.js';
+import { IdentityOp, type Op } from '../ops/op.js';
 import type { Shape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import { showValue } from '../show.js';
+import type { CallArgs } from './node.js';
 
 export interface GaussianNoiseOptions extends LayerOptions {
   seed?: number | null;
@@ -23,8 +26,18 @@ export class GaussianNoise extends Layer {
     this.seed = o.seed ?? null;
   }
 
+  /** @internal The noise to add instead of drawn noise in training steps (tests), batch·sample floats. */
+  testMask: Float32Array | null = null;
+
   computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
+  }
+
+  /** @internal In training: x + N(0, stddev²) from the seeded generator (a fresh draw every step). */
+  operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs = {}): Op {
+    if (!call.training || this.stddev === 0) return new IdentityOp(this.name);
+    const count = inputs[0].reduce((p, d) => p * d, 1);
+    return new GaussianNoiseTrainOp(this.name, this.stddev, count, () => this.testMask);
   }
 
   getConfig(): Record<string, unknown> {

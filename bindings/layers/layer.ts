@@ -1,6 +1,6 @@
 import { ConfigError, MemoryLimitError, ShapeError, WeightsError } from '../errors.js';
 import { IdentityOp, type Op } from '../ops/op.js';
-import { filled, glorotUniform } from '../random.js';
+import { filled, glorotUniform, randomUniform } from '../random.js';
 import { MAX_DIM, MAX_SAMPLE_VALUES, type Shape, shapeString } from '../shape_rules.js';
 import { Tensor } from '../tensor.js';
 import { type CallArgs, KerasTensor, Node } from './node.js';
@@ -29,7 +29,8 @@ export interface WeightSpec {
   readonly name: string;
   readonly shape: number[];
   readonly trainable: boolean;
-  readonly init: 'glorot_uniform' | 'zeros' | 'ones';
+  /** Keras's default initializer: glorot_uniform kernels, zeros/ones, Embedding's RandomUniform(-0.05, 0.05). */
+  readonly init: 'glorot_uniform' | 'zeros' | 'ones' | 'uniform_0.05';
 }
 
 /** Most bytes of weights one layer may create outside a model (a model checks its own limit). */
@@ -256,9 +257,13 @@ export abstract class Layer {
     return { shapes: [output], specs };
   }
 
-  /** Keras's initializers for the specs (glorot_uniform kernels, zero biases, BN ones/zeros). */
+  /** Keras's initializers for the specs (glorot_uniform kernels, zero biases, BN ones/zeros, Embedding's uniform). */
   private initialValues(): Float32Array[] {
-    return this.specs.map((s) => (s.init === 'glorot_uniform' ? glorotUniform(s.shape) : filled(s.shape, s.init === 'ones' ? 1 : 0)));
+    return this.specs.map((s) => {
+      if (s.init === 'glorot_uniform') return glorotUniform(s.shape);
+      if (s.init === 'uniform_0.05') return randomUniform(s.shape, -0.05, 0.05);
+      return filled(s.shape, s.init === 'ones' ? 1 : 0);
+    });
   }
 
   /** @internal This layer's weight arrays (its own; callers copy). */

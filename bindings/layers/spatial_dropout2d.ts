@@ -1,8 +1,11 @@
 import { channelsLast, checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
+import { SpatialDropoutTrainOp } from '../ops/noise.js';
+import { IdentityOp, type Op } from '../ops/op.js';
 import { type Shape, shapeString } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import { showValue } from '../show.js';
+import type { CallArgs } from './node.js';
 
 export interface SpatialDropout2DOptions extends LayerOptions {
   seed?: number | null;
@@ -23,6 +26,16 @@ export class SpatialDropout2D extends Layer {
     if (this.rate < 0 || this.rate > 1) throw new ConfigError(`${this.label}: rate must be in [0, 1], got ${rate}`);
     if (o.seed !== undefined && o.seed !== null && !Number.isSafeInteger(o.seed)) throw new ConfigError(`${this.label}: seed must be an integer or null, got ${showValue(o.seed)}`);
     this.seed = o.seed ?? null;
+  }
+
+  /** @internal Keep flags to use instead of drawn ones in training steps (tests): batch·channels floats of 0 or 1. */
+  testMask: Float32Array | null = null;
+
+  /** @internal In training: whole channels of each sample dropped (noise_shape (N, 1, 1, C)), the kept ones scaled by 1 / (1 − rate). */
+  operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs = {}): Op {
+    if (!call.training || this.rate === 0) return new IdentityOp(this.name);
+    if (this.rate >= 1) throw new ConfigError(`${this.label}: rate 1 in training drops every channel (tf.nn.dropout refuses it); use a rate below 1`);
+    return new SpatialDropoutTrainOp(this.name, this.rate, inputs[0], () => this.testMask);
   }
 
   computeOutputShape(inputShape: Shape): Shape {

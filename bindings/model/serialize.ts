@@ -15,6 +15,14 @@ function skipsFirstNode(layer: Layer): boolean {
   return (layer as unknown as { hasInputLayer: boolean }).hasInputLayer;
 }
 
+/** A call's keyword arguments as the file gave them (TFOpLambda's block_size, …), then `training`. */
+export function callKwargs(n: Node): Record<string, unknown> {
+  const kwargs: Record<string, unknown> = { ...n.args.kwargs };
+  delete kwargs.training;
+  if (n.args.training !== undefined) kwargs.training = n.args.training;
+  return kwargs;
+}
+
 export function modelConfig(model: Model): Record<string, unknown> {
   const g = model.graph;
   const kept = new Set<Node>(g.depth.keys());
@@ -30,7 +38,7 @@ export function modelConfig(model: Model): Record<string, unknown> {
   const ref = (t: KerasTensor, kwargs: Record<string, unknown>) => [t.node.layer.name, index(t.node), t.index, kwargs];
   const layers = g.layers.map((layer) => {
     const nodes = layer.inboundNodes.filter((n) => kept.has(n) && !n.isInput).map((n) => {
-      const kwargs: Record<string, unknown> = n.args.training !== undefined ? { training: n.args.training } : {};
+      const kwargs = callKwargs(n);
       return n.inputs.map((t) => ref(t, kwargs));
     });
     return { class_name: layer.className, config: layer.getConfig(), name: layer.name, inbound_nodes: nodes };

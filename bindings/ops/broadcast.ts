@@ -7,7 +7,8 @@
  */
 import { Act, type Kernels } from '../backend/kernels.js';
 import { BinaryOp } from '../backend/kernels/broadcast.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { mergeBackward, mergeBackwardReads, mergeBackwardTableBytes, preluBackward } from './broadcast_grad.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 /** One axis of a collapsed index space: its size and each side's stride in floats (0: broadcast). */
 interface Axis {
@@ -102,8 +103,8 @@ function contiguous(shape: readonly number[]): number[] {
  * activation rides on the last step.
  */
 export class MergeOp extends Op {
-  constructor(layerName: string, private readonly op: BinaryOp, private readonly average: boolean,
-              private readonly inputs: readonly (readonly number[])[], private readonly output: readonly number[]) {
+  constructor(layerName: string, readonly op: BinaryOp, readonly average: boolean,
+              readonly inputs: readonly (readonly number[])[], readonly output: readonly number[]) {
     super(layerName);
   }
 
@@ -150,6 +151,20 @@ export class MergeOp extends Op {
       return broadcastSteps(k, op, last ? ctx.epilogue!.act : Act.Linear, last ? ctx.epilogue!.alpha : 0, a, b, out, collapse(full, sa, sb));
     });
   }
+
+  // ---- backward (broadcast_grad.ts) ----
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return mergeBackwardReads(this);
+  }
+
+  backwardTableBytes(batch: number): number {
+    return mergeBackwardTableBytes(this, batch);
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    return mergeBackward(this, ctx);
+  }
 }
 
 /** PReLU: out = relu(x) − alpha·relu(−x), alpha (the layer's weight) broadcast over the shared axes and the batch. */
@@ -177,5 +192,13 @@ export class PReLUOp extends Op {
     const full = [ctx.batch, ...this.sample];
     const axes = collapse(full, contiguous(full), broadcastStrides([1, ...this.alphaShape], full));
     return broadcastSteps(ctx.kernels, BinaryOp.PRelu, Act.Linear, 0, ctx.inputs[0], ctx.statics, ctx.output, axes);
+  }
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: false };
+  }
+
+  backward(ctx: BackwardContext): Step[] {
+    return preluBackward(this.sample, this.alphaShape, ctx);
   }
 }

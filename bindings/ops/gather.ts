@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import { type MemoryViews, Op, type Step, type StepContext } from './op.js';
+import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 /**
  * Embedding: each float id (truncated, as Keras's cast to int32) picks a row of the V × D table
@@ -37,5 +37,33 @@ export class EmbeddingOp extends Op {
         throw new ShapeError(`${label}: id ${value} (sample ${sample}, position ${bad % this.idsPerSample}) is outside [0, ${V}) (input_dim ${V}); ids are truncated to integers as Keras casts them`);
       }
     }];
+  }
+
+  backwardReads(): { inputs: boolean; output: boolean } {
+    return { inputs: true, output: false };
+  }
+
+  /**
+   * dW: each output gradient row added onto the embedding row its id picked (ids may repeat; TF's
+   * IndexedSlices, densified as Keras 3's optimizers do). The ids get no gradient (TF's cast to
+   * int32 passes none): zeros where one is asked for.
+   */
+  backward(ctx: BackwardContext): Step[] {
+    const { V, D, label } = this;
+    const count = ctx.batch * this.idsPerSample;
+    const k = ctx.kernels;
+    const steps: Step[] = [];
+    const dx = ctx.dInputs[0];
+    if (dx >= 0) steps.push(() => k.fillZero(dx, count));
+    const dW = ctx.dWeights;
+    if (!dW) return steps;
+    const ids = ctx.inputs[0];
+    const dy = ctx.dOutput;
+    const table = dW[0];
+    steps.push(() => {
+      // the forward checked these ids in this step; a failure here means they were overwritten
+      if (k.scatterAddRows(ids, dy, table, count, V, D) >= 0) throw new ShapeError(`${label}: the ids changed between the forward and the backward pass`);
+    });
+    return steps;
   }
 }

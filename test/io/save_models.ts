@@ -6,7 +6,7 @@
  */
 import {
   BatchNormalization, Conv2D, Conv2DTranspose, CustomLayer, type CustomCall, Dense, DepthwiseConv2D, GroupNormalization, Input, InputLayer,
-  LayerNormalization, LeakyReLU, Model, registerLayer, Reshape, SeparableConv2D, Sequential, tensor, type Tensor, UpSampling2D,
+  LayerNormalization, LeakyReLU, Model, registerLayer, TFOpLambda, Reshape, SeparableConv2D, Sequential, tensor, type Tensor, UpSampling2D,
 } from '../../bindings/index.js';
 import type { Shape } from '../../bindings/shape_rules.js';
 import { Rng } from '../util/rng.js';
@@ -113,9 +113,20 @@ export function inputsFor(model: Model, batch = 3, seed = 7): Tensor[] {
   });
 }
 
+/** A TFOpLambda (tf.nn.depth_to_space) whose block_size lives in the node's kwargs, as TF 2 writes it. */
+export function opLambdaModel(): Model {
+  const x = Input({ shape: [3, 2, 8], name: 'lr' });
+  const y = new TFOpLambda({ function: 'tf.nn.depth_to_space', name: 'tf.nn.depth_to_space' }).apply(x, { kwargs: { block_size: 2, name: null } });
+  const z = new Conv2D(1, 3, { padding: 'same', name: 'out' }).apply(y);
+  const m = new Model({ inputs: x, outputs: z, name: 'sr' });
+  randomize(m, 5);
+  return m;
+}
+
 export const MODELS_UNDER_TEST: [string, () => Model][] = [
   ['Sequential', sequentialModel],
   ['Sequential of depthwise, separable and normalization layers', convolutionsModel],
   ['functional with two inputs and skip connections', functionalModel],
   ['nested Sequential and Functional (called twice, a frozen sublayer)', nestedModel],
+  ['a TFOpLambda with node kwargs (depth_to_space block_size)', opLambdaModel],
 ];

@@ -127,12 +127,17 @@ for (const backend of BACKENDS) {
       expect(Array.from((back.predict(x) as Tensor).data)).toEqual(Array.from((m.predict(x) as Tensor).data));
     });
 
-    // toJSON (bindings/model/serialize.ts) writes only `training` into node kwargs, so a TFOpLambda's
-    // block_size is lost and the written config cannot be read back. Flip to `it` once it writes them.
-    it.fails('the TFOpLambda config round trips (needs node kwargs in toJSON)', async () => {
+    // toJSON once wrote only `training` into node kwargs: a TFOpLambda's block_size was lost
+    it('the TFOpLambda config round trips with its node kwargs (block_size)', async () => {
       await use(backend);
       const m = modelFromJSON(config({ form: 'lambda', b: 2, sample: [2, 2, 8] }));
-      expect(() => modelFromJSON(JSON.stringify(m.toJSON()))).not.toThrow();
+      const json = m.toJSON();
+      const back = modelFromJSON(JSON.stringify(json));
+      expect(back.toJSON()).toEqual(json);
+      const x = tensor(rng(2).uniformF32(2 * 2 * 8), [1, 2, 2, 8]);
+      const got = back.predict(x) as Tensor;
+      expect(got.shape).toEqual([1, 4, 4, 2]);
+      expect(Array.from(got.data)).toEqual(Array.from(naive.depthToSpace(x, 2).data));
     });
   });
 }

@@ -71,6 +71,20 @@ describe('Embedding: shapes, weights, options', () => {
     expect(m.countParams()).toBe(21);
   });
 
+  it("initial embeddings are Keras's RandomUniform(-0.05, 0.05), spread over the whole range (not glorot_uniform)", () => {
+    const x = Input({ shape: [2] });
+    const m = new Model({ inputs: x, outputs: new Embedding(1000, 8).apply(x) });
+    const w = m.getWeights()[0].data;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of w) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    // glorot_uniform's limit here is sqrt(6 / 1008) ≈ 0.077
+    expect(lo).toBeGreaterThanOrEqual(-0.05);
+    expect(hi).toBeLessThanOrEqual(0.05);
+    expect(lo).toBeLessThan(-0.049);
+    expect(hi).toBeGreaterThan(0.049);
+  });
+
   it('inputLength gives a Sequential its input shape and is checked against the input', () => {
     const s = new Sequential([new Embedding(10, 4, { inputLength: 3 }), new Flatten()]);
     expect(s.outputShape).toEqual([null, 12]);
