@@ -5,7 +5,7 @@
  * shapes against the file (before anything is read) → reading, with every value checked finite.
  * No random initial weights are ever made for a loaded model.
  */
-import { MemoryLimitError, ModelFormatError, WeightsError } from '../errors.js';
+import { MemoryLimitError, ModelFormatError, ShapeError, UpconvError, WeightsError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { snakeCase } from '../layers/naming.js';
 import { type LayerOrigin, readModelConfig, warnMixed } from '../model/config.js';
@@ -123,7 +123,15 @@ export function throwWeightProblems(what: string, problems: string[]): void {
 /** A model argument of loadWeights / saveModel. */
 export function asModel(model: unknown, where: string): Model {
   if (!(model instanceof Model)) throw new ModelFormatError(`${where}: the first argument must be a model (Sequential or Model)`);
-  model.build(); // throws when the model has no input shape yet
+  if (!model.built) {
+    // the core builds what it can; a model with no input shape anywhere cannot be
+    try {
+      model.build();
+    } catch (e) {
+      if (e instanceof UpconvError && e.name !== 'UpconvError') throw e;
+      throw new ShapeError(`${where}: ${model.label} has not yet been built (no input shape); give its first layer an inputShape or call build([null, ...]) first`);
+    }
+  }
   return model;
 }
 

@@ -25,19 +25,23 @@ import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { Model, setWeightsLoader } from '../model/model.js';
 import {
-  asModel, assignRefs, checkWeightBytes, DEFAULT_LIMITS, finish, type Limits, prepare, scopes, throwWeightProblems, v3Paths, type WeightRef,
+  asModel, assignRefs, checkWeightBytes, finish, type Limits, prepare, v3Paths, type WeightRef,
 } from './assemble.js';
-import { CorruptFileError, FileSourceError, UnknownFormatError } from './errors.js';
-import { findSuperblock, H5File } from './hdf5/file.js';
+import { CorruptFileError, FileSourceError } from './errors.js';
+import { detectFormat, unknownFormat } from './format.js';
+import { H5File } from './hdf5/file.js';
 import { legacyRefs, stringAttr } from './keras_h5.js';
 import { isV3Weights, v3Refs } from './keras_v3.js';
-import { type BinarySource, openSource, type Opened, safeRelative, toBytes } from './source.js';
-import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, type TfjsModelJSON } from './tfjs.js';
+import { kerasWeightsBound } from './limits.js';
+import { type CheckedLoadOptions, checkLoadOptions } from './options.js';
+import { type BinarySource, openSource, type Opened, safeRelative, sourceOptions, toBytes } from './source.js';
+import { groupsFromConcatenated, isTfjsModelJSON, loadTfjs, type ModelArtifacts, readShards, type TfjsModelJSON } from './tfjs.js';
 import { ZipArchive } from './zip.js';
 import { type KerasBytesOptions, saveKerasBytes, saveModelToPath } from './save.js';
+import { tfjsArtifacts, type TfjsSaveOptions } from './save_tfjs.js';
 
 export { CorruptFileError, FileSourceError, UnknownFormatError, UnsafePathError, UnsupportedModelError } from './errors.js';
-export { ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
+export { ConfigError, ModelFormatError, WeightsError, MemoryLimitError, ShapeError, UpconvError } from '../errors.js';
 export type { ModelArtifacts, TfjsModelJSON, TfjsWeightEntry, TfjsWeightsGroup } from './tfjs.js';
 export type { BinarySource } from './source.js';
 export type { KerasBytesOptions, KerasFileFormat } from './save.js';
@@ -57,40 +61,29 @@ export type ModelSource = BinarySource | TfjsArtifacts;
 export interface LoadOptions {
   /** Most bytes of float32 weights a loaded model may hold (default 1 GiB). */
   maxWeightBytes?: number;
-  /** Largest file, zip entry or shard group read (default 2 GiB). */
+  /**
+   * Largest file, zip entry or shard group read (default 2 GiB). Whatever it allows, a model
+   * file is read head first: one whose first MiB is no model format fails there, and a JSON
+   * model file (model.json) may have at most 64 MiB.
+   */
   maxFileBytes?: number;
-  /** fetch() used for URLs (default: globalThis.fetch). */
+  /**
+   * fetch() used for URLs (default: globalThis.fetch). It is called with `redirect: 'manual'`
+   * and a `signal`; every redirect is checked before it is followed (weight shards must stay in
+   * the model.json's folder on its origin), and the final URL of a fetch that follows redirects
+   * itself is checked too.
+   */
   fetch?: typeof fetch;
   /** Name used in error messages for byte sources. */
   name?: string;
-}
-
-type Kind = 'hdf5' | 'zip' | 'json' | 'unknown';
-
-/** What a file is, from its first bytes. */
-function detectFormat(bytes: Uint8Array): Kind {
-  if (bytes.length >= 8 && findSuperblock(bytes) >= 0) return 'hdf5';
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)) return 'zip';
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b) return 'json';
-  return 'unknown';
-}
-
-function limitsOf(options: LoadOptions): Limits {
-  const l = { ...DEFAULT_LIMITS };
-  if (options.maxWeightBytes !== undefined) l.maxWeightBytes = options.maxWeightBytes;
-  if (options.maxFileBytes !== undefined) l.maxFileBytes = options.maxFileBytes;
-  for (const [k, v] of Object.entries(l)) {
-    if (typeof v !== 'number' || !(v > 0)) throw new UpconvError(`loadModel: ${k} must be a positive number of bytes, got ${String(v)}`, 'CONFIG');
-  }
-  return l;
-}
-
-function unknownFormat(src: Opened): UnknownFormatError {
-  if (!src.bytes.length) return new UnknownFormatError(`${src.name}: the file is empty`);
-  const head = Array.from(src.bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return new UnknownFormatError(`${src.name}: unknown format (starts with ${head}); expected a Keras .h5 (HDF5), a .keras (zip) or a TensorFlow.js model.json`);
+  /**
+   * Longest wait, in ms, for an HTTP response or for the next piece of its body (default
+   * 30 000); a whole load over HTTP, model file and shards, ends after 20 × timeoutMs.
+   * A stalled or endless server ends in a FileSourceError.
+   */
+  timeoutMs?: number;
+  /** Aborts a load over HTTP (a FileSourceError). */
+  signal?: AbortSignal;
 }
 
 function parseJSON(bytes: Uint8Array, what: string): unknown {
@@ -149,7 +142,7 @@ function modelFromKerasZip(zip: ZipArchive, what: string, limits: Limits): Model
     if (zip.has('model.weights.npz')) throw new ModelFormatError(`${what}: weights saved as model.weights.npz (weights_format="npz") are not supported; save with the default h5 weights`);
     throw new CorruptFileError(`${what}: the .keras archive has no model.weights.h5`);
   }
-  const file = openH5(zip.read('model.weights.h5', limits.maxFileBytes), `${what}:model.weights.h5`);
+  const file = openH5(zip.read('model.weights.h5', kerasWeightsBound(p.layers, limits)), `${what}:model.weights.h5`);
   return finish(p, v3Refs(file, p.layers, v3Paths(p.model, p.origins), what), what);
 }
 
@@ -166,11 +159,11 @@ async function modelFromOpened(src: Opened, limits: Limits): Promise<Model> {
     if (json) {
       const dir = json.slice(0, json.length - 'model.json'.length);
       const model = parseJSON(zip.read(json, 64 * 2 ** 20), `${what}:${json}`);
-      return loadTfjs(model, async (_g, paths) => concat(paths.map((p) => {
+      return loadTfjs(model, (_g, paths, need) => readShards(paths, need, async (p, max) => {
         const name = dir + safeRelative(p, `${what}:${json}`).join('/');
         if (!zip.has(name)) throw new FileSourceError(`${what}: weight shard '${p}' is not in the archive`);
-        return zip.read(name, limits.maxFileBytes);
-      })), `${what}:${json}`, limits);
+        return zip.read(name, limits.maxFileBytes, max);
+      }), `${what}:${json}`, limits);
     }
     throw new ModelFormatError(`${what}: a zip archive without config.json (Keras .keras) or model.json (TensorFlow.js); it holds ${[...zip.entries.keys()].slice(0, 10).join(', ')}`);
   }
@@ -178,11 +171,11 @@ async function modelFromOpened(src: Opened, limits: Limits): Promise<Model> {
     const json = parseJSON(src.bytes, what);
     if (isTfjsModelJSON(json)) {
       const sibling = src.sibling;
-      const readGroup = async (_group: number, paths: string[]) => {
+      const readGroup = async (_group: number, paths: string[], need: number) => {
         if (!sibling) {
           throw new FileSourceError(`${what}: a model.json given as bytes cannot find its weight shards; pass its path or URL, or {modelJSON, weightData}`);
         }
-        return concat(await Promise.all(paths.map((p) => sibling(p))));
+        return readShards(paths, need, sibling);
       };
       return loadTfjs(json, readGroup, what, limits);
     }
@@ -191,7 +184,7 @@ async function modelFromOpened(src: Opened, limits: Limits): Promise<Model> {
     }
     throw new ModelFormatError(`${what}: JSON that is neither a TensorFlow.js model.json nor a Keras model config`);
   }
-  throw unknownFormat(src);
+  throw unknownFormat(src.bytes, src.name);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -209,7 +202,7 @@ function isArtifacts(x: unknown): x is TfjsArtifacts {
   return !!x && typeof x === 'object' && 'modelJSON' in (x as object);
 }
 
-async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits: Limits): Promise<Model> {
+async function modelFromArtifacts(a: TfjsArtifacts, options: CheckedLoadOptions, limits: Limits): Promise<Model> {
   const what = options.name ?? 'model.json';
   const json: unknown = typeof a.modelJSON === 'string' ? parseJSON(new TextEncoder().encode(a.modelJSON), what)
     : a.modelJSON instanceof ArrayBuffer || ArrayBuffer.isView(a.modelJSON) || (typeof Blob !== 'undefined' && a.modelJSON instanceof Blob)
@@ -217,16 +210,16 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits
   if (!isTfjsModelJSON(json)) throw new ModelFormatError(`${what}: not a TensorFlow.js Layers model.json (no modelTopology / weightsManifest)`);
   const data = a.weightData;
   const list = data === undefined ? [] : Array.isArray(data) ? data : [data];
-  const named = list.length > 0 && list.every((x) => typeof (x as { name?: unknown }).name === 'string');
+  const named = list.length > 0 && list.every((x) => !!x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string');
   if (named) {
     // Files picked by a user: match them to the manifest paths by file name
     const byName = new Map(list.map((f) => [(f as unknown as { name: string }).name, f]));
-    return loadTfjs(json, async (_g, paths) => concat(await Promise.all(paths.map(async (p) => {
+    return loadTfjs(json, (_g, paths, need) => readShards(paths, need, async (p, max) => {
       const base = p.split('/').pop()!;
       const f = byName.get(p) ?? byName.get(base);
       if (!f) throw new FileSourceError(`${what}: weight shard '${p}' is not among the given files (${[...byName.keys()].join(', ')})`);
-      return toBytes(f, `weight shard '${p}'`);
-    }))), what, limits);
+      return toBytes(f, `weight shard '${p}'`, max);
+    }), what, limits);
   }
   const all = concat(await Promise.all(list.map((x, i) => toBytes(x, `weightData[${i}]`))));
   return loadTfjs(json, groupsFromConcatenated(json, all, what, limits), what, limits);
@@ -237,14 +230,15 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: LoadOptions, limits
  * ready model (its weights set, nothing left to build): a `Sequential` for a Sequential file, a
  * functional `Model` otherwise.
  */
-export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const limits = limitsOf(options);
+export async function loadModel(source: ModelSource, options?: LoadOptions): Promise<Model> {
+  const checked = checkLoadOptions(options, 'loadModel');
+  const { limits } = checked;
   try {
-    if (isArtifacts(source)) return await modelFromArtifacts(source, options, limits);
-    const src = await openSource(source as BinarySource, { maxFileBytes: limits.maxFileBytes, fetch: options.fetch, name: options.name });
+    if (isArtifacts(source)) return await modelFromArtifacts(source, checked, limits);
+    const src = await openSource(source as BinarySource, sourceOptions(checked));
     return await modelFromOpened(src, limits);
   } catch (e) {
-    throw wrap(e, options.name ?? (typeof source === 'string' ? source : 'model'));
+    throw wrap(e, checked.name ?? (typeof source === 'string' ? source : 'model'));
   }
 }
 
@@ -254,17 +248,18 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
  * Matching follows the format: Keras 2 by order of layers with weights, Keras 3 by layer order
  * and type, tf.js by name. The model keeps its old weights if anything does not fit.
  */
-export async function loadWeights(model: Model, source: ModelSource, options: LoadOptions = {}): Promise<void> {
-  const limits = limitsOf(options);
+export async function loadWeights(model: Model, source: ModelSource, options?: LoadOptions): Promise<void> {
+  const checked = checkLoadOptions(options, 'loadWeights');
+  const { limits } = checked;
   const target = asModel(model, 'loadWeights');
-  const what = options.name ?? (typeof source === 'string' ? source : 'weights');
+  const what = checked.name ?? (typeof source === 'string' ? source : 'weights');
   const layers = checkWeightBytes(target, what, limits);
   try {
     if (isArtifacts(source)) {
-      assignFrom(await modelFromArtifacts(source, options, limits), target, layers, what);
+      assignFrom(await modelFromArtifacts(source, checked, limits), target, layers, what);
       return;
     }
-    const src = await openSource(source as BinarySource, { maxFileBytes: limits.maxFileBytes, fetch: options.fetch, name: options.name });
+    const src = await openSource(source as BinarySource, sourceOptions(checked));
     await weightsFromOpened(src, target, layers, limits);
   } catch (e) {
     throw wrap(e, what);
@@ -282,7 +277,7 @@ async function weightsFromOpened(src: Opened, model: Model, layers: Layer[], lim
   if (kind === 'hdf5') return fromH5(openH5(src.bytes, what));
   if (kind === 'zip') {
     const zip = new ZipArchive(src.bytes, what);
-    if (zip.has('model.weights.h5')) return fromH5(openH5(zip.read('model.weights.h5', limits.maxFileBytes), `${what}:model.weights.h5`));
+    if (zip.has('model.weights.h5')) return fromH5(openH5(zip.read('model.weights.h5', kerasWeightsBound(layers, limits)), `${what}:model.weights.h5`));
   }
   // a tf.js model (or anything else that is a whole model): load it, then match layers by name
   assignFrom(await modelFromOpened(src, limits), model, layers, what);
@@ -309,56 +304,13 @@ function assignFrom(loaded: Model, model: Model, layers: Layer[], what: string):
   assignRefs(mine, refs, what);
 }
 
-/**
- * The TensorFlow.js Layers format: a model.json object and one weights file (write them as
- * `model.json` and `options.weightsFile` side by side, or hand both to
- * `loadModel({modelJSON, weightData})`, e.g. in a worker that should not carry the HDF5 reader).
- * Weights are float32 little-endian, named `<layer>/<weight>`, in get_weights() order.
- */
-function tfjsArtifacts(model: Model, options: { weightsFile?: string } = {}): ModelArtifacts {
-  const m = asModel(model, 'saveModel');
-  const weightsFile = options.weightsFile ?? 'group1-shard1of1.bin';
-  safeRelative(weightsFile, 'saveModel');
-  const { keras_version: kerasVersion, backend, ...modelConfig } = m.toJSON() as Record<string, unknown>;
-  const scopeOf = scopes(m);
-  const names = new Set<string>();
-  const entries: { name: string; shape: number[]; dtype: 'float32' }[] = [];
-  const arrays: Float32Array[] = [];
-  for (const layer of m.weightLayers()) {
-    const prefix = [...(scopeOf.get(layer) ?? []), layer.name].join('/');
-    if (names.has(prefix)) throw new ModelFormatError(`saveModel: two layers are named '${prefix}'; tf.js matches weights by name`);
-    names.add(prefix);
-    const values = layer.weightArrays();
-    layer.specs.forEach((s, i) => {
-      entries.push({ name: `${prefix}/${s.name}`, shape: [...s.shape], dtype: 'float32' });
-      arrays.push(values[i]);
-    });
-  }
-  const total = arrays.reduce((n, a) => n + a.length, 0);
-  const buffer = new ArrayBuffer(total * 4);
-  const view = new DataView(buffer);
-  let at = 0;
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i++, at += 4) view.setFloat32(at, a[i], true);
-  }
-  return {
-    modelJSON: {
-      format: 'layers-model',
-      generatedBy: 'upconv',
-      convertedBy: null,
-      modelTopology: { keras_version: kerasVersion, backend, model_config: modelConfig },
-      weightsManifest: [{ paths: [weightsFile], weights: entries }],
-    },
-    weightData: buffer,
-  };
-}
-
-/** Options of the TensorFlow.js form of saveModel. */
-export type TfjsSaveOptions = NonNullable<Parameters<typeof tfjsArtifacts>[1]>;
+export type { SaveDtype, TfjsSaveOptions } from './save_tfjs.js';
 
 /**
  * Saves a model.
- * - `saveModel(model, options?)`: TensorFlow.js artifacts in memory (`{modelJSON, weightData}`).
+ * - `saveModel(model, options?)`: TensorFlow.js artifacts in memory (`{modelJSON, weightData}`);
+ *   `options.dtype` 'float16' | 'uint8' | 'uint16' quantizes the weights as
+ *   tensorflowjs_converter does (see TfjsSaveOptions).
  * - `saveModel(model, { format: 'keras' | 'h5' })`: the bytes of a Keras 3 `.keras` file or of a
  *   legacy Keras `.h5` full-model file (any runtime; e.g. for a download in a browser).
  * - `saveModel(model, path, options?)` (Node, Deno, Bun): writes the file the path names —

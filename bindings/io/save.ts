@@ -6,6 +6,7 @@
  * leaves half a file under the target's name.
  */
 import { ConfigError } from '../errors.js';
+import { showValue } from '../show.js';
 import type { Model } from '../model/model.js';
 import { asModel } from './assemble.js';
 import { FileSourceError } from './errors.js';
@@ -30,7 +31,7 @@ export function saveKerasBytes(model: Model, options: KerasBytesOptions): Uint8A
   const m = asModel(model, 'saveModel');
   const unknown = Object.keys(options).filter((k) => k !== 'format');
   if (unknown.length) throw new ConfigError(`saveModel: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} with format (known: format)`);
-  if (!FORMATS.includes(options.format)) throw new ConfigError(`saveModel: format must be 'keras' or 'h5', got ${JSON.stringify(options.format)}`);
+  if (!FORMATS.includes(options.format)) throw new ConfigError(`saveModel: format must be 'keras' or 'h5', got ${showValue(options.format)}`);
   return options.format === 'keras' ? kerasZipBytes(m) : legacyH5Bytes(m);
 }
 
@@ -122,9 +123,15 @@ export async function saveModelToPath<O extends object>(model: Model, path: stri
   let jsonPath: string;
   if (target.kind === 'tfjs-folder') {
     dir = path.replace(/[\\/]+$/, '') || path;
-    if ((await isDirectory(fs, dir)) === null) {
+    const exists = await isDirectory(fs, dir);
+    if (exists === false) throw new FileSourceError(`saveModel: ${dir} exists and is not a folder (TensorFlow.js files go into a folder; give a new name or a .keras / .h5 file)`);
+    if (exists === null) {
       if ((await isDirectory(fs, dirName(dir))) !== true) throw new FileSourceError(`saveModel: the folder ${dirName(dir)} does not exist`);
-      await fs.mkdir(dir);
+      try {
+        await fs.mkdir(dir);
+      } catch (e) {
+        throw new FileSourceError(`saveModel: cannot create the folder ${dir}: ${(e as Error)?.message}`);
+      }
     }
     jsonPath = `${dir}/model.json`;
   } else {

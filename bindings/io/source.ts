@@ -2,9 +2,20 @@
  * Turns what a caller hands to loadModel into bytes, plus (for a path or URL) a way to read the
  * files next to it (tf.js weight shards). Works without Node: paths use `node:fs/promises`
  * through a dynamic import that bundlers leave alone, so browsers and workers never load it.
+ *
+ * Every read is bounded while it happens, never after: paths must be regular files (a FIFO,
+ * a device or a folder used as a shard is refused before it is opened), files are read up to
+ * their size at open time; URLs go through http.ts (redirects checked hop by hop, timeouts,
+ * bodies read chunk by chunk up to the limit); a shard is read only up to the bytes the
+ * manifest still needs.
  */
-import { FileSourceError, UnsafePathError } from './errors.js';
+import { UpconvError } from '../errors.js';
 import { formatBytes } from './assemble.js';
+import { FileSourceError, UnsafePathError } from './errors.js';
+import { boundFor, SNIFF_BYTES, tooLarge } from './format.js';
+import { anyHttp, type Deadline, fetchChecked, type HttpOptions, readBody, underFolder } from './http.js';
+import { DEADLINE_FACTOR, timeoutOf } from './limits.js';
+import type { CheckedLoadOptions } from './options.js';
 
 /** Bytes, a path (Node, Deno, Bun), a URL, a Blob/File or a fetch Response. */
 export type BinarySource = string | URL | Blob | ArrayBuffer | ArrayBufferView | Response;
@@ -13,9 +24,12 @@ export interface Opened {
   bytes: Uint8Array;
   /** Short name for messages (file name, URL or 'bytes'). */
   name: string;
-  /** Reads a file next to this one (a relative path from a model.json); absent for bytes and Blobs. */
-  sibling?: (relative: string) => Promise<Uint8Array>;
-  /** Lists the model folder when the source was a directory holding model.json. */
+  /**
+   * Reads a file next to this one (a relative path from a model.json), at most `maxBytes` of
+   * it; absent for bytes, Blobs and Responses.
+   */
+  sibling?: (relative: string, maxBytes: number) => Promise<Uint8Array>;
+  /** Set when the source was a folder: `bytes` are its model.json. */
   isDirectory?: boolean;
 }
 
@@ -23,11 +37,32 @@ export interface SourceOptions {
   maxFileBytes: number;
   fetch?: typeof fetch;
   name?: string;
+  /** Idle timeout of HTTP requests in ms (default 30 000); a whole load ends after 20 × this. */
+  timeoutMs?: number;
+  /** Aborts a load over HTTP. */
+  signal?: AbortSignal;
+}
+
+interface Stats {
+  size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isFIFO?(): boolean;
+  isCharacterDevice?(): boolean;
+  isBlockDevice?(): boolean;
+  isSocket?(): boolean;
+}
+
+interface FileHandle {
+  stat(): Promise<Stats>;
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
 }
 
 type NodeFs = {
-  stat(path: string): Promise<{ size: number; isDirectory(): boolean }>;
-  readFile(path: string): Promise<Uint8Array>;
+  stat(path: string): Promise<Stats>;
+  open(path: string, flags: number | string): Promise<FileHandle>;
+  constants?: { O_RDONLY?: number; O_NONBLOCK?: number };
 };
 
 const g = globalThis as unknown as { process?: { versions?: { node?: string } }; Deno?: unknown; Bun?: unknown };
@@ -63,7 +98,8 @@ function dirName(path: string): string {
 
 /**
  * Checks a relative path from a model.json (a shard name) and returns its segments. Refuses
- * absolute paths, other schemes or hosts, '..' and NUL: a shard list must stay in its folder.
+ * absolute paths, other schemes or hosts, '..', NUL, and paths that name no file ('', '.'):
+ * a shard list must name files in its folder.
  */
 export function safeRelative(rel: unknown, what: string): string[] {
   if (typeof rel !== 'string' || rel.length === 0 || rel.length > 4096) throw new UnsafePathError(`${what}: shard path ${JSON.stringify(rel)} is not a file name`);
@@ -80,27 +116,99 @@ export function safeRelative(rel: unknown, what: string): string[] {
     const segs = p.split(/[\\/]/);
     if (segs.some((s) => s === '..')) throw new UnsafePathError(`${what}: shard path '${rel}' points outside the model's folder`);
   }
-  return rel.split('/').filter((s) => s !== '' && s !== '.');
+  const segs = rel.split('/').filter((s) => s !== '' && s !== '.');
+  if (!segs.length || rel.endsWith('/')) throw new UnsafePathError(`${what}: shard path '${rel}' names a folder, not a file`);
+  return segs;
+}
+
+/** Given a file's head (and whether it is the whole file), the most bytes it may have. */
+export type Bound = (head: Uint8Array, complete: boolean) => number;
+
+/** The bound of a model file (format.ts): unknown formats fail after the head, JSON is capped. */
+function modelBound(name: string, maxFileBytes: number): Bound {
+  return (head, complete) => boundFor(head, complete, name, maxFileBytes);
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO?.()) return 'a FIFO (named pipe)';
+  if (info.isCharacterDevice?.()) return 'a character device';
+  if (info.isBlockDevice?.()) return 'a block device';
+  if (info.isSocket?.()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a regular file: its whole content (refused above maxBytes) or, with `want`, at most
+ * `want` bytes of it. Anything but a regular file is refused before it is opened, and checked
+ * again on the open handle (opened non-blocking, so a FIFO swapped in cannot block the open).
+ */
+async function readRegularFile(fs: NodeFs, path: string, label: string, maxBytes: number, want?: number, bound?: Bound): Promise<Uint8Array> {
+  const check = (info: Stats) => {
+    if (info.isDirectory()) throw new FileSourceError(`${label} is a folder, not a file`);
+    if (!info.isFile()) throw new FileSourceError(`${label} is ${kindOf(info)}; upconv reads model files, not devices or pipes`);
+    if (want === undefined && info.size > maxBytes) throw new FileSourceError(`${label} is ${formatBytes(info.size)}, more than maxFileBytes (${formatBytes(maxBytes)})`);
+  };
+  check(await fs.stat(path));
+  const c = fs.constants;
+  const flags = c && typeof c.O_RDONLY === 'number' ? c.O_RDONLY | (c.O_NONBLOCK ?? 0) : 'r';
+  const handle = await fs.open(path, flags);
+  const readInto = async (out: Uint8Array, from: number): Promise<number> => {
+    let at = from;
+    while (at < out.length) {
+      const { bytesRead } = await handle.read(out, at, out.length - at, at);
+      if (bytesRead === 0) break; // the file shrank since stat
+      at += bytesRead;
+    }
+    return at;
+  };
+  try {
+    const info = await handle.stat();
+    check(info);
+    let n = Math.min(info.size, want ?? maxBytes);
+    let head: Uint8Array | null = null;
+    if (bound) {
+      // the head first: its format decides how much more may be read
+      head = new Uint8Array(Math.min(n, SNIFF_BYTES));
+      const got = await readInto(head, 0);
+      if (got < head.length) return head.subarray(0, got);
+      const limit = bound(head, head.length === n);
+      if (n > limit) throw tooLarge(label, n, limit, maxBytes);
+      if (n === head.length) return head;
+    }
+    const out = new Uint8Array(n);
+    if (head) out.set(head);
+    n = await readInto(out, head ? head.length : 0);
+    return n === out.length ? out : out.subarray(0, n);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fsError(e: unknown, label: string, missing: string): Error {
+  if (e instanceof UpconvError) return e;
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileSourceError(missing);
+  return new FileSourceError(`cannot read ${label}: ${(e as Error).message}`);
 }
 
 async function readPath(path: string, opts: SourceOptions): Promise<Opened> {
   const fs = await nodeFs();
-  let info: { size: number; isDirectory(): boolean };
+  let info: Stats;
   try {
     info = await fs.stat(path);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new FileSourceError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`);
+    throw fsError(e, path, `no such file: ${path}`);
   }
   if (info.isDirectory()) {
     // a tf.js model folder: read its model.json
-    const inner = `${path.replace(/[\\/]+$/, '')}/model.json`;
+    const dir = path.replace(/[\\/]+$/, '');
+    const inner = `${dir}/model.json`;
     try {
       await fs.stat(inner);
     } catch {
       let savedModel = false;
       try {
-        await fs.stat(`${path.replace(/[\\/]+$/, '')}/saved_model.pb`);
+        await fs.stat(`${dir}/saved_model.pb`);
         savedModel = true;
       } catch {
         /* not one either */
@@ -111,36 +219,37 @@ async function readPath(path: string, opts: SourceOptions): Promise<Opened> {
     }
     return { ...(await readPath(inner, opts)), isDirectory: true };
   }
-  if (info.size > opts.maxFileBytes) throw new FileSourceError(`${path} is ${formatBytes(info.size)}, more than maxFileBytes (${formatBytes(opts.maxFileBytes)})`);
-  const buf = await fs.readFile(path);
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readRegularFile(fs, path, path, opts.maxFileBytes, undefined, modelBound(baseName(path), opts.maxFileBytes));
+  } catch (e) {
+    throw fsError(e, path, `no such file: ${path}`);
+  }
   const dir = dirName(path);
   return {
     bytes,
     name: baseName(path),
-    sibling: async (rel) => {
+    sibling: async (rel, maxBytes) => {
       const segs = safeRelative(rel, baseName(path));
       const full = [dir, ...segs].join('/');
       try {
-        const info2 = await fs.stat(full);
-        if (info2.size > opts.maxFileBytes) throw new FileSourceError(`${full} is larger than maxFileBytes`);
+        return await readRegularFile(fs, full, `${baseName(path)}: weight shard '${rel}' (${full})`, opts.maxFileBytes, maxBytes);
       } catch (e) {
-        if (e instanceof FileSourceError) throw e;
-        throw new FileSourceError(`${baseName(path)}: weight shard '${rel}' not found next to it (${full})`);
+        throw fsError(e, full, `${baseName(path)}: weight shard '${rel}' not found next to it (${full})`);
       }
-      const b = await fs.readFile(full);
-      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
   };
 }
 
-async function readResponse(res: Response, label: string, opts: SourceOptions): Promise<Uint8Array> {
-  if (!res.ok) throw new FileSourceError(`${label}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-  const declared = Number(res.headers?.get?.('content-length') ?? NaN);
-  if (declared > opts.maxFileBytes) throw new FileSourceError(`${label} is ${formatBytes(declared)}, more than maxFileBytes`);
-  const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf.length > opts.maxFileBytes) throw new FileSourceError(`${label} is ${formatBytes(buf.length)}, more than maxFileBytes`);
-  return buf;
+function deadlineOf(opts: SourceOptions): Deadline {
+  const timeoutMs = timeoutOf(opts.timeoutMs, 'loadModel');
+  return { at: Date.now() + DEADLINE_FACTOR * timeoutMs, timeoutMs, signal: opts.signal };
+}
+
+function httpOptions(opts: SourceOptions, url: URL): HttpOptions {
+  const f = opts.fetch ?? globalThis.fetch;
+  if (typeof f !== 'function') throw new FileSourceError(`cannot fetch ${url.href}: no fetch() in this runtime; pass one as the fetch option`);
+  return { fetch: f.bind(globalThis), deadline: deadlineOf(opts) };
 }
 
 async function readUrl(url: URL, opts: SourceOptions): Promise<Opened> {
@@ -149,32 +258,26 @@ async function readUrl(url: URL, opts: SourceOptions): Promise<Opened> {
     if (/^\/[a-zA-Z]:/.test(path)) path = path.slice(1); // file:///C:/… on Windows
     return readPath(path, opts);
   }
-  const f = opts.fetch ?? globalThis.fetch;
-  if (typeof f !== 'function') throw new FileSourceError(`cannot fetch ${url.href}: no fetch() in this runtime`);
-  let res: Response;
-  try {
-    res = await f(url.href);
-  } catch (e) {
-    throw new FileSourceError(`cannot fetch ${url.href}: ${(e as Error).message}`);
-  }
-  const bytes = await readResponse(res, url.href, opts);
-  const dir = new URL('.', url);
+  const http = httpOptions(opts, url);
+  const main = await fetchChecked(url, url.href, anyHttp, http);
+  const bytes = await readBody(main.res, url.href, { maxBytes: opts.maxFileBytes, bound: modelBound(url.href, opts.maxFileBytes) }, http.deadline, main.abort);
+  const finalUrl = main.url;
+  const web = finalUrl.protocol === 'http:' || finalUrl.protocol === 'https:';
+  // shards resolve against the model.json's final URL (after its redirects) and stay in its folder
+  // (a data: URL has no folder: it can hold a .h5 or .keras, not a model.json with shards)
+  const dir = web ? new URL('.', finalUrl) : finalUrl;
   return {
     bytes,
-    name: baseName(url.pathname) || url.href,
-    sibling: async (rel) => {
-      const segs = safeRelative(rel, url.href);
+    name: (web ? baseName(finalUrl.pathname) : '') || finalUrl.href.slice(0, 200),
+    sibling: !web ? undefined : async (rel, maxBytes) => {
+      const segs = safeRelative(rel, finalUrl.href);
       const target = new URL(segs.join('/'), dir);
-      if (target.origin !== dir.origin || !target.pathname.startsWith(dir.pathname)) {
-        throw new UnsafePathError(`${url.href}: shard path '${rel}' points outside the model's folder`);
-      }
-      let r: Response;
-      try {
-        r = await f(target.href);
-      } catch (e) {
-        throw new FileSourceError(`cannot fetch weight shard ${target.href}: ${(e as Error).message}`);
-      }
-      return readResponse(r, target.href, opts);
+      const rule = underFolder(dir);
+      const problem = rule(target, finalUrl);
+      if (problem) throw new UnsafePathError(`${finalUrl.href}: shard path '${rel}' ${problem}`);
+      const label = `weight shard ${target.href}`;
+      const got = await fetchChecked(target, label, rule, http);
+      return readBody(got.res, label, { maxBytes: opts.maxFileBytes, want: maxBytes }, http.deadline, got.abort);
     },
   };
 }
@@ -183,10 +286,24 @@ async function readUrl(url: URL, opts: SourceOptions): Promise<Opened> {
 export async function openSource(source: BinarySource, opts: SourceOptions): Promise<Opened> {
   if (typeof source === 'string') {
     if (source.length === 0) throw new FileSourceError('loadModel: empty path');
-    if (isUrlString(source)) return readUrl(new URL(source), opts);
+    if (isUrlString(source)) {
+      let url: URL;
+      try {
+        url = new URL(source);
+      } catch {
+        throw new FileSourceError(`loadModel: ${JSON.stringify(source.slice(0, 200))} is not a valid URL`);
+      }
+      return readUrl(url, opts);
+    }
     if (hasFileSystem()) return readPath(source, opts);
     const base = (globalThis as { location?: { href: string } }).location?.href;
-    return readUrl(new URL(source, base), opts);
+    let url: URL;
+    try {
+      url = new URL(source, base);
+    } catch {
+      throw new FileSourceError(`loadModel: ${JSON.stringify(source.slice(0, 200))} is neither a path this runtime can read nor a URL`);
+    }
+    return readUrl(url, opts);
   }
   // bytes first: in Node the first look at the Response or Blob global loads its fetch stack (tens of ms)
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: opts.name ?? 'bytes' };
@@ -195,21 +312,38 @@ export async function openSource(source: BinarySource, opts: SourceOptions): Pro
   }
   if (typeof URL !== 'undefined' && source instanceof URL) return readUrl(source, opts);
   if (typeof Response !== 'undefined' && source instanceof Response) {
-    const bytes = await readResponse(source, source.url || 'response', opts);
+    const label = source.url || opts.name || 'response';
+    const bytes = await readBody(source, label, { maxBytes: opts.maxFileBytes, bound: modelBound(label, opts.maxFileBytes) }, deadlineOf(opts), () => {});
     return { bytes, name: source.url ? baseName(new URL(source.url).pathname) : opts.name ?? 'response' };
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    if (source.size > opts.maxFileBytes) throw new FileSourceError(`the Blob is ${formatBytes(source.size)}, more than maxFileBytes`);
-    const name = (source as Blob & { name?: string }).name;
-    return { bytes: new Uint8Array(await source.arrayBuffer()), name: name || opts.name || 'Blob' };
+    if (source.size > opts.maxFileBytes) throw new FileSourceError(`the Blob is ${formatBytes(source.size)}, more than maxFileBytes (${formatBytes(opts.maxFileBytes)})`);
+    const name = (source as Blob & { name?: string }).name || opts.name || 'Blob';
+    if (source.size > SNIFF_BYTES) {
+      // a File may be on disk: its head decides whether the rest is read
+      const limit = modelBound(name, opts.maxFileBytes)(new Uint8Array(await source.slice(0, SNIFF_BYTES).arrayBuffer()), false);
+      if (source.size > limit) throw tooLarge(name, source.size, limit, opts.maxFileBytes);
+    }
+    return { bytes: new Uint8Array(await source.arrayBuffer()), name };
   }
   throw new FileSourceError(`loadModel: cannot read a source of type ${source === null ? 'null' : typeof source} (expected a path, URL, Blob/File, bytes, or {modelJSON, weightData})`);
 }
 
-/** Bytes of a Blob, ArrayBuffer or view. */
-export async function toBytes(x: unknown, what: string): Promise<Uint8Array> {
-  if (x instanceof ArrayBuffer) return new Uint8Array(x);
-  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  if (typeof Blob !== 'undefined' && x instanceof Blob) return new Uint8Array(await x.arrayBuffer());
-  throw new FileSourceError(`${what} must be an ArrayBuffer, a typed array or a Blob`);
+/**
+ * Bytes of a Blob, ArrayBuffer or view; at most `maxBytes` of them when given (a Blob is
+ * sliced before it is read). Bytes are checked first: a Blob check would make Node load its
+ * fetch stack.
+ */
+export async function toBytes(x: unknown, what: string, maxBytes = Infinity): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  if (x instanceof ArrayBuffer) bytes = new Uint8Array(x);
+  else if (ArrayBuffer.isView(x)) bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  else if (typeof Blob !== 'undefined' && x instanceof Blob) return new Uint8Array(await (x.size > maxBytes ? x.slice(0, maxBytes) : x).arrayBuffer());
+  else throw new FileSourceError(`${what} must be an ArrayBuffer, a typed array or a Blob`);
+  return bytes.length > maxBytes ? bytes.subarray(0, maxBytes) : bytes;
+}
+
+/** The options openSource takes, from loadModel's checked ones (options.ts). */
+export function sourceOptions(o: CheckedLoadOptions): SourceOptions {
+  return { maxFileBytes: o.limits.maxFileBytes, fetch: o.fetch, name: o.name, timeoutMs: o.timeoutMs, signal: o.signal };
 }

@@ -1,12 +1,14 @@
 /**
  * A small zip reader for .keras archives (and zipped tf.js folders): the central directory is
- * parsed here with every count and offset checked against the archive's size, and deflated
- * entries are inflated by fflate into a buffer of the size the directory declares (so a "zip
- * bomb" cannot grow past the limit the caller checked), then verified against their CRC-32.
+ * parsed here with every count and offset checked against the archive's size (an entry name
+ * listed twice is refused: which one a reader takes would be a guess), and deflated entries are
+ * inflated by a streaming inflater into a buffer of the size the directory declares, after that
+ * size was checked against the caller's bound; the first byte past it stops inflating (so a
+ * "zip bomb" costs neither memory nor time), then the CRC-32 is verified.
  */
-import { inflateSync } from 'fflate';
 import { crc32 } from './crc32.js';
 import { Bytes } from './hdf5/bytes.js';
+import { InflateError, inflateExactly, inflatePrefix } from './inflate.js';
 
 export interface ZipEntry {
   name: string;
@@ -82,6 +84,7 @@ export class ZipArchive {
         x += 4 + n;
       }
       if (flags & 0x01) throw b.corrupt(`zip entry '${name}' is encrypted`);
+      if (this.entries.has(name)) throw b.corrupt(`the zip archive lists '${name}' twice`);
       this.entries.set(name, { name, method, compressedSize, size, crc, localHeader });
       p += 46 + nameLength + extraLength + commentLength;
     }
@@ -91,31 +94,54 @@ export class ZipArchive {
     return this.entries.has(name);
   }
 
-  /** An entry's bytes; `maxBytes` bounds the uncompressed size (checked before inflating). */
-  read(name: string, maxBytes: number): Uint8Array {
+  /**
+   * An entry's bytes; `maxBytes` bounds the uncompressed size: the declared size is checked
+   * before anything is allocated, and inflating stops at the declared size. With `want`, only
+   * the first `want` bytes are inflated when the entry is larger (a prefix, which its CRC-32
+   * cannot check).
+   */
+  read(name: string, maxBytes: number, want = Infinity): Uint8Array {
     const b = this.b;
     const e = this.entries.get(name);
     if (!e) throw b.corrupt(`the archive has no '${name}'`);
+    if (want < e.size) return this.prefix(e, want);
     if (e.size > maxBytes) throw b.corrupt(`zip entry '${name}' would inflate to ${e.size} bytes, more than the limit of ${maxBytes}`);
-    b.need(e.localHeader, 30, `the local header of '${name}'`);
-    if (b.u32(e.localHeader) !== 0x04034b50) throw b.corrupt(`the local header of zip entry '${name}' is damaged`);
-    const start = e.localHeader + 30 + b.u16(e.localHeader + 26) + b.u16(e.localHeader + 28);
-    const data = b.slice(start, e.compressedSize, `the data of zip entry '${name}'`);
+    const data = this.data(e);
     let out: Uint8Array;
     if (e.method === 0) {
       if (e.compressedSize !== e.size) throw b.corrupt(`stored zip entry '${name}' has inconsistent sizes`);
       out = data;
     } else if (e.method === 8) {
       try {
-        out = inflateSync(data, { out: new Uint8Array(e.size) });
+        out = inflateExactly(data, e.size);
       } catch (err) {
-        throw b.corrupt(`zip entry '${name}' does not inflate (${(err as Error).message})`);
+        if (err instanceof InflateError) throw b.corrupt(`zip entry '${name}' ${err.message}; the archive is damaged`);
+        throw err;
       }
-      if (out.length !== e.size) throw b.corrupt(`zip entry '${name}' inflates to ${out.length} bytes, expected ${e.size}`);
     } else {
       throw b.corrupt(`zip entry '${name}' uses compression method ${e.method}; only stored and deflate are supported`);
     }
     if (crc32(out) !== e.crc) throw b.corrupt(`zip entry '${name}' fails its CRC-32 check; the archive is damaged`);
     return out;
+  }
+
+  private data(e: ZipEntry): Uint8Array {
+    const b = this.b;
+    b.need(e.localHeader, 30, `the local header of '${e.name}'`);
+    if (b.u32(e.localHeader) !== 0x04034b50) throw b.corrupt(`the local header of zip entry '${e.name}' is damaged`);
+    const start = e.localHeader + 30 + b.u16(e.localHeader + 26) + b.u16(e.localHeader + 28);
+    return b.slice(start, e.compressedSize, `the data of zip entry '${e.name}'`);
+  }
+
+  private prefix(e: ZipEntry, want: number): Uint8Array {
+    const data = this.data(e);
+    if (e.method === 0) return data.subarray(0, want);
+    if (e.method !== 8) throw this.b.corrupt(`zip entry '${e.name}' uses compression method ${e.method}; only stored and deflate are supported`);
+    try {
+      return inflatePrefix(data, want);
+    } catch (err) {
+      if (err instanceof InflateError) throw this.b.corrupt(`zip entry '${e.name}' ${err.message}; the archive is damaged`);
+      throw err;
+    }
   }
 }

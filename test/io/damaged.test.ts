@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   CorruptFileError, FileSourceError, loadModel, loadWeights, MemoryLimitError, ModelFormatError, saveModel, UnknownFormatError,
   UnsafePathError, UnsupportedModelError, UpconvError, WeightsError,
@@ -47,9 +47,13 @@ describe('wrong or missing input', () => {
 
   it('a folder: its model.json, else a hint (SavedModel folders are named as such)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'upconv-sm-'));
-    await expect(loadModel(dir)).rejects.toThrow(/is a folder without a model\.json/);
-    writeFileSync(join(dir, 'saved_model.pb'), 'x');
-    await expect(loadModel(dir)).rejects.toThrow(/is a TensorFlow SavedModel, which upconv cannot read/);
+    try {
+      await expect(loadModel(dir)).rejects.toThrow(/is a folder without a model\.json/);
+      writeFileSync(join(dir, 'saved_model.pb'), 'x');
+      await expect(loadModel(dir)).rejects.toThrow(/is a TensorFlow SavedModel, which upconv cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -130,10 +134,10 @@ describeShared('truncated and corrupted HDF5', () => {
     expect(e.message).toMatch(/kernel should be \[50, 6272\] but .* is \[1000000, 1000000\]/);
   });
 
-  it('random damage never hangs and never escapes as a non-upconv error', async () => {
+  // (time and memory bounds on damaged files are the fuzz harness's job: test/fuzz/)
+  it('random damage never escapes as a non-upconv error', async () => {
     let seed = 12345;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    const started = Date.now();
     let loaded = 0;
     let failed = 0;
     for (const name of ['keras2_v0.h5', 'keras2_latest.h5', 'keras2_dense.h5', 'keras2_nested.h5', 'keras3_nested.keras']) {
@@ -153,7 +157,6 @@ describeShared('truncated and corrupted HDF5', () => {
     }
     expect(loaded + failed).toBe(750);
     expect(failed).toBeGreaterThan(50);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 
@@ -195,11 +198,9 @@ describeShared('damaged .keras archives', () => {
     config.config.layers[0].config.batch_input_shape = [null, 1_000_000];
     config.config.layers[1].config.units = 1_000_000;
     files['config.json'] = new TextEncoder().encode(JSON.stringify(config));
-    const started = Date.now();
     const e = await rejection(loadModel(zipSync(files)));
     expect(e).toBeInstanceOf(MemoryLimitError);
     expect(e.message).toMatch(/maxWeightBytes/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
@@ -255,6 +256,7 @@ describe('unsupported models fail at load time, listing every item', () => {
 
 describe('hostile tf.js models', () => {
   const dir = mkdtempSync(join(tmpdir(), 'upconv-io-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, json: unknown, shards: Record<string, Uint8Array> = {}) => {
     const d = join(dir, name);
     mkdirSync(d, { recursive: true });

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,24 @@ describe('saveModel options and targets', () => {
     await expect(saveModel(m, join(dir, 'missing', 'gen.keras'))).rejects.toThrow(FileSourceError);
     await expect(saveModel(m, join(dir, 'missing', 'deeper', 'tfjs'))).rejects.toThrow(/does not exist/);
     expect(readdirSync(dir).includes('missing')).toBe(false);
+  });
+
+  it('a FIFO, a device or a file where a folder should be: a FileSourceError, never a blocked write', async () => {
+    const m = sequentialModel();
+    const fifo = join(dir, 'pipe.h5');
+    execFileSync('mkfifo', [fifo]);
+    // written to a temporary name and renamed over it: the FIFO is replaced, nothing blocks
+    await saveModel(m, fifo);
+    expect(statSync(fifo).isFile()).toBe(true);
+    expectSame(await loadModel(fifo), m);
+    const file = join(dir, 'plain');
+    writeFileSync(file, 'not a folder');
+    for (const target of [file, '/dev/null']) {
+      const e = await saveModel(m, target).then(() => null, (x: Error) => x);
+      expect(e).toBeInstanceOf(FileSourceError);
+      expect(e!.message).toMatch(/exists and is not a folder/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
   it('an unbuilt model cannot be saved', () => {

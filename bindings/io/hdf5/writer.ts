@@ -12,7 +12,7 @@
  *   root.group('model_weights').dataset('dense/kernel:0', [3, 4], values);
  *   const bytes = writeHdf5(root);
  */
-import { UpconvError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import {
   align8, attribute, ByteWriter, contiguousLayout, dataspace, datatype, type ElementType, elementSize, fillValue, headerSize,
   type Message, MSG, symbolTable, UNDEFINED_ADDRESS, writeHeader,
@@ -71,7 +71,7 @@ export class H5Group {
     let g: H5Group = this;
     for (const part of splitPath(path)) {
       const child = g.children.get(part);
-      if (child && child.kind !== 'group') throw new UpconvError(`HDF5 writer: '${part}' is a dataset, not a group`, 'CONFIG');
+      if (child && child.kind !== 'group') throw new ConfigError(`HDF5 writer: '${part}' is a dataset, not a group`);
       g = child ?? g.add(part, new H5Group());
     }
     return g;
@@ -82,9 +82,9 @@ export class H5Group {
     const parts = splitPath(path);
     const name = parts.pop()!;
     const parent = parts.length ? this.group(parts.join('/')) : this;
-    for (const d of shape) if (!Number.isSafeInteger(d) || d < 0) throw new UpconvError(`HDF5 writer: dataset '${path}' has an invalid shape [${shape.join(', ')}]`, 'CONFIG');
+    for (const d of shape) if (!Number.isSafeInteger(d) || d < 0) throw new ConfigError(`HDF5 writer: dataset '${path}' has an invalid shape [${shape.join(', ')}]`);
     const n = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== n) throw new UpconvError(`HDF5 writer: dataset '${path}' of shape [${shape.join(', ')}] needs ${n} values, got ${data.length}`, 'CONFIG');
+    if (data.length !== n) throw new ConfigError(`HDF5 writer: dataset '${path}' of shape [${shape.join(', ')}] needs ${n} values, got ${data.length}`);
     const ds: H5Dataset = { kind: 'dataset', shape: [...shape], dtype, data, attrs: new Map() };
     parent.add(name, ds);
     return ds;
@@ -92,7 +92,7 @@ export class H5Group {
 
   private add<T extends H5Group | H5Dataset>(name: string, child: T): T {
     checkName(name, 'link');
-    if (this.children.has(name)) throw new UpconvError(`HDF5 writer: '${name}' exists already`, 'CONFIG');
+    if (this.children.has(name)) throw new ConfigError(`HDF5 writer: '${name}' exists already`);
     this.children.set(name, child);
     return child;
   }
@@ -102,13 +102,13 @@ const utf8 = new TextEncoder();
 
 function splitPath(path: string): string[] {
   const parts = path.split('/').filter((s) => s !== '');
-  if (!parts.length) throw new UpconvError(`HDF5 writer: empty path '${path}'`, 'CONFIG');
+  if (!parts.length) throw new ConfigError(`HDF5 writer: empty path '${path}'`);
   return parts;
 }
 
 function checkName(name: string, what: string): void {
   if (typeof name !== 'string' || name === '' || name.includes('\0') || (what === 'link' && (name.includes('/') || name === '.'))) {
-    throw new UpconvError(`HDF5 writer: invalid ${what} name ${JSON.stringify(name)}`, 'CONFIG');
+    throw new ConfigError(`HDF5 writer: invalid ${what} name ${JSON.stringify(name)}`);
   }
 }
 
@@ -213,7 +213,7 @@ export function writeHdf5(root: H5Group): Uint8Array {
     }
     for (const [name, a] of p.node.attrs) {
       const body = attribute(utf8.encode(name), a.type, a.shape, new Uint8Array(a.values.length * elementSize(a.type)));
-      if (align8(body.length) > MAX_MESSAGE) throw new UpconvError(`HDF5 writer: attribute '${name}' is ${body.length} bytes, more than an object header message holds (64 KiB); split it`, 'CONFIG');
+      if (align8(body.length) > MAX_MESSAGE) throw new ConfigError(`HDF5 writer: attribute '${name}' is ${body.length} bytes, more than an object header message holds (64 KiB); split it`);
       out.push({ type: MSG.attribute, flags: 0, body });
     }
     return out;
