@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /** `upconv summary`, `bench` and `convert`. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { getBackend, setBackend } from '../backend/select.js';
 import { useBackend } from './backend.js';
 import { sampleLatents } from '../image/latents.js';
@@ -66,9 +66,10 @@ export async function convert(p: Parsed, io: CliIO): Promise<number> {
   if (!dir) throw new UsageError('convert takes a model file and an output folder');
   const model = await loadModel(file);
   const { modelJSON, weightData } = saveModel(model);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'model.json'), JSON.stringify(modelJSON));
-  await writeFile(join(dir, modelJSON.weightsManifest[0].paths[0]), new Uint8Array(weightData));
+  // the folder's parents are made as before; saveModel writes its files atomically and names
+  // what is wrong with the target (a file or device where the folder should be)
+  await mkdir(dirname(resolve(dir)), { recursive: true }).catch(() => undefined);
+  await saveModel(model, dir.endsWith('/') ? dir : `${dir}/`);
   io.stdout(`wrote ${join(dir, 'model.json')} and ${modelJSON.weightsManifest[0].paths[0]} (${weightData.byteLength} bytes of weights)\n`);
   return 0;
 }

@@ -25,7 +25,10 @@ function checkOut(out: string): void {
   }
   if (!isDir) throw new UsageError(`--out ${out}: the folder ${folder} does not exist (create it first)`);
   try {
-    if (statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a folder; give a file name, e.g. ${out.replace(/\/+$/, '')}/grid.png`);
+    const st = statSync(out);
+    if (st.isDirectory()) throw new UsageError(`--out ${out} is a folder; give a file name, e.g. ${out.replace(/\/+$/, '')}/grid.png`);
+    // a FIFO would block the write until someone reads it, a device takes endless bytes
+    if (!st.isFile()) throw new UsageError(`--out ${out} exists and is not a regular file (a pipe, socket or device); give a file name`);
   } catch (e) {
     if (e instanceof UsageError) throw e;
   }

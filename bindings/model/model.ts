@@ -1,5 +1,5 @@
 import { currentBackend } from '../backend/select.js';
-import { ConfigError, ShapeError, UpconvError } from '../errors.js';
+import { ConfigError, ShapeError } from '../errors.js';
 import { checkWeights, Layer, type WeightSpec } from '../layers/layer.js';
 import { uniqueName } from '../layers/naming.js';
 import type { KerasTensor } from '../layers/node.js';
@@ -101,7 +101,7 @@ export class Model extends Layer {
 
   /** @internal The graph (throws until the model knows its input shape). */
   get graph(): Graph {
-    if (!this.graphValue) throw new UpconvError(`${this.label}: this model has not yet been built; give the first layer an inputShape or call build() / predict()`);
+    if (!this.graphValue) throw new ShapeError(`${this.label}: this model has not yet been built; give the first layer an inputShape or call build() / predict()`);
     return this.graphValue;
   }
 
@@ -532,7 +532,7 @@ export class Model extends Layer {
    */
   async loadWeights(source: unknown, options?: object): Promise<void> {
     if (!weightsLoader) {
-      throw new UpconvError(`${this.label}: loadWeights needs the file readers of 'upconv/io': import 'upconv/io' once (or call its loadWeights(model, source))`);
+      throw new ConfigError(`${this.label}: loadWeights needs the file readers of 'upconv/io': import 'upconv/io' once (or call its loadWeights(model, source))`);
     }
     return weightsLoader(this, source, options);
   }

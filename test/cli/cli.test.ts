@@ -200,6 +200,25 @@ describe('errors and usage', () => {
     expect(r.err).toMatch(/^upconv generate: FileSourceError: no such file: .*nope\.h5/);
   });
 
+  it.skipIf(process.platform === 'win32')('--out naming a FIFO is refused before any work (writing would block until a reader came)', async () => {
+    const fifo = join(tmp, 'out.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = await run('generate', TANH, '--out', fifo);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out .*out\.fifo exists and is not a regular file/);
+  });
+
+  it('convert onto a file or device where the folder should be: exit 1 and a FileSourceError, nothing written', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'keep me');
+    for (const target of [file, '/dev/null']) {
+      const r = await run('convert', TANH, target);
+      expect(r.code, target).toBe(1);
+      expect(r.err, target).toMatch(/FileSourceError: saveModel: .* exists and is not a folder/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+
   it('an unknown format: exit 1 and an UnknownFormatError', async () => {
     const f = join(tmp, 'notes.txt');
     writeFileSync(f, 'not a model');
