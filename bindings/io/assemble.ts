@@ -128,7 +128,9 @@ export function asModel(model: unknown, where: string): Model {
     try {
       model.build();
     } catch (e) {
-      if (e instanceof UpconvError && e.name !== 'UpconvError') throw e;
+      // the core's own "not yet been built" is said again here with the caller's name
+      const unbuilt = e instanceof ShapeError && /not yet been built/.test(e.message);
+      if (e instanceof UpconvError && e.name !== 'UpconvError' && !unbuilt) throw e;
       throw new ShapeError(`${where}: ${model.label} has not yet been built (no input shape); give its first layer an inputShape or call build([null, ...]) first`);
     }
   }
