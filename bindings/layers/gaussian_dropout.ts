@@ -1,6 +1,6 @@
 import { checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError } from '../errors.js';
-import { GaussianDropoutTrainOp } from '../ops/noise.js';
+import { NormalNoiseTrainOp } from '../ops/noise.js';
 import { IdentityOp, type Op } from '../ops/op.js';
 import type { Shape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
@@ -38,7 +38,7 @@ export class GaussianDropout extends Layer {
     if (!call.training || this.rate === 0) return new IdentityOp(this.name);
     if (this.rate >= 1) throw new ConfigError(`${this.label}: rate 1 in training multiplies by noise of infinite variance (sqrt(rate / (1 - rate))); use a rate below 1`);
     const count = inputs[0].reduce((p, d) => p * d, 1);
-    return new GaussianDropoutTrainOp(this.name, this.rate, count, () => this.testMask);
+    return NormalNoiseTrainOp.multiplicative(this.name, this.rate, count, () => this.testMask);
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { checkKeys, finite, optionsOf } from '../args.js';
 import { ConfigError } from '../errors.js';
-import { GaussianNoiseTrainOp } from '../ops/noise.js';
+import { NormalNoiseTrainOp } from '../ops/noise.js';
 import { IdentityOp, type Op } from '../ops/op.js';
 import type { Shape } from '../shape_rules.js';
 import { COMMON_OPTIONS, Layer, type LayerOptions } from './layer.js';
@@ -37,7 +37,7 @@ export class GaussianNoise extends Layer {
   operator(inputs: readonly number[][], _output: readonly number[], call: CallArgs = {}): Op {
     if (!call.training || this.stddev === 0) return new IdentityOp(this.name);
     const count = inputs[0].reduce((p, d) => p * d, 1);
-    return new GaussianNoiseTrainOp(this.name, this.stddev, count, () => this.testMask);
+    return NormalNoiseTrainOp.additive(this.name, this.stddev, count, () => this.testMask);
   }
 
   getConfig(): Record<string, unknown> {

@@ -33,11 +33,26 @@ function dense(ctx: { kernels: StepContext['kernels'] }, op: BinaryOp, a: number
   return () => k.broadcast(op, Act.Linear, 0, a, b, out, 1, 1, 1, n, 0, 0, 0, 1, 0, 0, 0, 1);
 }
 
-/** GaussianNoise in training: out = x + noise, noise ~ N(0, stddev²); the gradient passes unchanged. */
-export class GaussianNoiseTrainOp extends Op {
-  constructor(layerName: string, private readonly stddev: number, private readonly count: number,
-              private readonly given: () => Float32Array | null) {
+/**
+ * Gaussian noise in training, one op for both Keras layers:
+ * - GaussianNoise: out = x + z, z ~ N(0, stddev²); the gradient passes unchanged;
+ * - GaussianDropout: out = x · m, m ~ N(1, rate / (1 − rate)); dx = dy · m with the same m.
+ * The draw lives in the op's table, so the backward pass reuses it.
+ */
+export class NormalNoiseTrainOp extends Op {
+  private constructor(layerName: string, private readonly op: BinaryOp, private readonly mean: number,
+                      private readonly stddev: number, private readonly count: number, private readonly given: () => Float32Array | null) {
     super(layerName);
+  }
+
+  /** GaussianNoise(stddev). */
+  static additive(layerName: string, stddev: number, count: number, given: () => Float32Array | null): NormalNoiseTrainOp {
+    return new NormalNoiseTrainOp(layerName, BinaryOp.Add, 0, stddev, count, given);
+  }
+
+  /** GaussianDropout(rate). */
+  static multiplicative(layerName: string, rate: number, count: number, given: () => Float32Array | null): NormalNoiseTrainOp {
+    return new NormalNoiseTrainOp(layerName, BinaryOp.Mul, 1, Math.sqrt(rate / (1 - rate)), count, given);
   }
 
   get inPlace(): boolean {
@@ -52,10 +67,10 @@ export class GaussianNoiseTrainOp extends Op {
     const n = ctx.batch * this.count;
     const k = ctx.kernels;
     const noise = ctx.tables;
-    const stddev = this.stddev;
+    const { mean, stddev } = this;
     return [
-      noiseStep(ctx, n, this.given, (seed) => k.normalNoise(noise, n, 0, stddev, seed)),
-      dense(ctx, BinaryOp.Add, ctx.inputs[0], noise, ctx.output, n),
+      noiseStep(ctx, n, this.given, (seed) => k.normalNoise(noise, n, mean, stddev, seed)),
+      dense(ctx, this.op, ctx.inputs[0], noise, ctx.output, n),
     ];
   }
 
@@ -65,42 +80,8 @@ export class GaussianNoiseTrainOp extends Op {
     const n = ctx.batch * this.count;
     const k = ctx.kernels;
     const dy = ctx.dOutput;
-    return [() => k.activation(dy, dx, n, Act.Linear, 0)];
-  }
-}
-
-/** GaussianDropout in training: out = x · m, m ~ N(1, rate / (1 − rate)); dx = dy · m with the same m. */
-export class GaussianDropoutTrainOp extends Op {
-  private readonly stddev: number;
-
-  constructor(layerName: string, rate: number, private readonly count: number, private readonly given: () => Float32Array | null) {
-    super(layerName);
-    this.stddev = Math.sqrt(rate / (1 - rate));
-  }
-
-  get inPlace(): boolean {
-    return true;
-  }
-
-  tableBytes(batch: number): number {
-    return 4 * batch * this.count;
-  }
-
-  steps(ctx: StepContext): Step[] {
-    const n = ctx.batch * this.count;
-    const k = ctx.kernels;
-    const m = ctx.tables;
-    const stddev = this.stddev;
-    return [
-      noiseStep(ctx, n, this.given, (seed) => k.normalNoise(m, n, 1, stddev, seed)),
-      dense(ctx, BinaryOp.Mul, ctx.inputs[0], m, ctx.output, n),
-    ];
-  }
-
-  backward(ctx: BackwardContext): Step[] {
-    const dx = ctx.dInputs[0];
-    if (dx < 0) return [];
-    return [dense(ctx, BinaryOp.Mul, ctx.dOutput, ctx.tables, dx, ctx.batch * this.count)];
+    if (this.op === BinaryOp.Add) return [() => k.activation(dy, dx, n, Act.Linear, 0)];
+    return [dense(ctx, BinaryOp.Mul, dy, ctx.tables, dx, n)];
   }
 }
 
