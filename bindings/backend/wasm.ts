@@ -1,6 +1,7 @@
 import { BackendError } from '../errors.js';
 import type { Backend, KernelMemory, Kernels } from './kernels.js';
 import { KERNEL_NAMES } from './reference.js';
+import { warmUpKernels } from './warmup.js';
 
 export type WasmFlavour = 'wasm-relaxed-simd' | 'wasm-simd' | 'wasm-scalar';
 
@@ -42,6 +43,8 @@ export function wasmBackend(module: WebAssembly.Module, flavour: WasmFlavour): B
   const missing = REQUIRED.filter((n) => !exportNames.includes(n));
   if (missing.length) throw new BackendError(`the WebAssembly module is not an upconv build: missing exports ${missing.join(', ')}`);
   if (WebAssembly.Module.imports(module).length) throw new BackendError('the WebAssembly module is not an upconv build: it has imports');
+  // start the optimising compilation of the generator kernels now, before a model needs them
+  warmUpKernels(module);
   return {
     name: flavour,
     createMemory() {

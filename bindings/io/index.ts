@@ -24,6 +24,7 @@
 import { ModelFormatError, UpconvError, WeightsError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { Model, setWeightsLoader } from '../model/model.js';
+import { planAtLoad, startBackend } from '../model/warmup.js';
 import {
   asModel, assignRefs, checkWeightBytes, finish, type Limits, prepare, v3Paths, type WeightRef,
 } from './assemble.js';
@@ -233,10 +234,13 @@ async function modelFromArtifacts(a: TfjsArtifacts, options: CheckedLoadOptions,
 export async function loadModel(source: ModelSource, options?: LoadOptions): Promise<Model> {
   const checked = checkLoadOptions(options, 'loadModel');
   const { limits } = checked;
+  startBackend(); // compiles and warms up the kernels while the file is read and parsed
   try {
-    if (isArtifacts(source)) return await modelFromArtifacts(source, checked, limits);
-    const src = await openSource(source as BinarySource, sourceOptions(checked));
-    return await modelFromOpened(src, limits);
+    const model = isArtifacts(source)
+      ? await modelFromArtifacts(source, checked, limits)
+      : await modelFromOpened(await openSource(source as BinarySource, sourceOptions(checked)), limits);
+    planAtLoad(model); // the first predict finds its plan and packed weights ready
+    return model;
   } catch (e) {
     throw wrap(e, checked.name ?? (typeof source === 'string' ? source : 'model'));
   }

@@ -433,6 +433,15 @@ export class Model extends Layer {
     return this.plan;
   }
 
+  /**
+   * @internal Plans (and packs the weights) for `batch` samples of the declared input shapes, as
+   * the first predict of that batch would (see model/warmup.ts). Only the shapes are read.
+   */
+  planFor(batch: number): void {
+    const probes = this.graph.inputs.map((t) => ({ shape: [batch, ...(t.sample as number[])] }) as unknown as Tensor);
+    this.prepare(probes);
+  }
+
   private sameProgramShapes(inputs: readonly Tensor[]): boolean {
     if (inputs.length !== this.programShapes.length) return false;
     for (let i = 0; i < inputs.length; i++) if (!sameDims(inputs[i].shape, 1, this.programShapes[i])) return false;

@@ -6,7 +6,7 @@
 import { MemoryLimitError } from '../errors.js';
 import { align, assignOffsets } from '../memory/planner.js';
 import type { Step } from '../ops/op.js';
-import { formatBytes, type Program } from './program.js';
+import { formatBytes, planStats, type Program } from './program.js';
 
 export interface Plan {
   readonly batch: number;
@@ -20,6 +20,7 @@ export interface Plan {
 }
 
 export function buildPlan(p: Program, batch: number, limit: number, label: string): Plan {
+  planStats.plans++;
   const lifetimes = p.buffers.map((b) => ({ bytes: 4 * batch * b.floats, first: b.first, last: b.last }));
   const { offsets, size: activationBytes } = assignOffsets(lifetimes);
   const activations = p.staticEnd;

@@ -68,6 +68,9 @@ export interface BufferSpec {
   last: number;
 }
 
+/** Programs and plans built so far in this process (tests check that a predict did not plan again). @internal */
+export const planStats = { programs: 0, plans: 0 };
+
 export function formatBytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -107,6 +110,7 @@ export class Program {
               mode: ProgramMode = PREDICT) {
     this.backend = backend;
     this.mode = mode;
+    planStats.programs++;
     this.flatten(model, inputShapes, label);
     this.makeOps();
     this.decideBuffers();
