@@ -3,7 +3,8 @@
 // of milliseconds since the process started (performance.now(), whose origin is the process start):
 //   imported, loaded, first (the first prediction's output in hand), and the per-call times of the
 //   first, second, third call and the median of the warm calls after them.
-//   node bench/first_call/child.mjs --model path.h5 [--batch 1] [--threads 1] [--warm 30]
+//   node bench/first_call/child.mjs --model path.h5 [--batch 1] [--threads 1] [--warm 30] [--dist dir]
+// --dist: another build's dist/ folder (e.g. main's, to compare in one run).
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
@@ -14,9 +15,12 @@ const batch = Number(opt('batch', 1));
 const threads = Number(opt('threads', 1));
 const warm = Number(opt('warm', 30));
 
+const dist = opt('dist', null);
 const { readFile } = await import('node:fs/promises');
-const u = await import('../../dist/index.js');
-const io = await import('../../dist/io.js');
+const { pathToFileURL } = await import('node:url');
+const from = (f) => (dist ? pathToFileURL(`${dist}/${f}`).href : `../../dist/${f}`);
+const u = await import(from('index.js'));
+const io = await import(from('io.js'));
 if (threads > 1) await u.init({ threads });
 const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 const imported = performance.now();
