@@ -31,7 +31,8 @@ const hasOrt = (() => {
   }
 })();
 const hasDist = existsSync(join(ROOT, 'dist', 'index.js'));
-const peers = needs(hasOrt && hasTfjs && hasDist, "bench/'s dependencies (npm ci --prefix bench) and dist/ (npm run build)");
+const missing = [...(hasOrt && hasTfjs ? [] : ["bench/'s dependencies (npm ci --prefix bench)"]), ...(hasDist ? [] : ['dist/ (npm run build)'])];
+const peers = needs(missing.length === 0, missing.join(' and '));
 
 type Node = Record<string, unknown> & { name: string; op: string };
 const conv = (name: string, x: string, filters: number, k: number, s: number, useBias = true, activation: string | null = null): Node =>

@@ -15,6 +15,7 @@ import { loadModel, saveModel } from '../../bindings/io/index.js';
 import { ZipArchive } from '../../bindings/io/zip.js';
 import { MODELS_UNDER_TEST, sequentialModel } from './save_models.js';
 import { MODELS } from './shared.js';
+import { itShared, needs } from '../util/shared.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'h5py_inspect.py');
@@ -93,7 +94,9 @@ function layerWeights(layer: Layer): { name: string; shape: number[]; values: Fl
   return [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
 }
 
-describe.skipIf(!haveH5py)('h5py opens what saveModel writes', () => {
+const h5py = needs(haveH5py, 'h5py for /usr/bin/python3 (apt-get install python3-h5py)');
+
+h5py.describe('h5py opens what saveModel writes', () => {
   describe.each(MODELS_UNDER_TEST)('%s', (_name, make) => {
     it('.h5: names, shapes, dtypes, storage, attribute values and types as Keras writes them', () => {
       const m = make();
@@ -129,7 +132,7 @@ describe.skipIf(!haveH5py)('h5py opens what saveModel writes', () => {
     });
   });
 
-  it.skipIf(!existsSync(MODELS))('the attribute types match a real Keras 2.10 .h5 of the same model, path by path', async () => {
+  itShared('the attribute types match a real Keras 2.10 .h5 of the same model, path by path', async () => {
     const original = join(MODELS, 'wgan-mnist3-convtranspose', 'generator_model.h5');
     const mine = write('wgan.h5', saveModel(await loadModel(original), { format: 'h5' }));
     const r = inspect<H5Report>(original, mine);

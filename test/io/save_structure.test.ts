@@ -5,7 +5,7 @@
  * upconv in the same format, and the two HDF5 trees are compared: group and dataset names,
  * dataset shapes and values, attribute names, and the string-list attributes' values.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../../bindings/io/index.js';
@@ -13,6 +13,7 @@ import { H5File, type H5Object } from '../../bindings/io/hdf5/file.js';
 import { ZipArchive } from '../../bindings/io/zip.js';
 import { MODELS } from './shared.js';
 import { fixtureBytes } from './tiny.js';
+import { describeShared } from '../util/shared.js';
 
 interface Entry {
   kind: 'group' | 'dataset';
@@ -76,10 +77,8 @@ const REAL_H5 = [
   ['fashion-gan-upsampling2d', 'generator.h5', 'Keras 2.10, Sequential'],
 ] as const;
 
-const haveShared = existsSync(MODELS);
-if (!haveShared) console.log(`save_structure.test.ts: skipping the comparisons with real Keras files: ${MODELS} is missing`);
 
-describe.skipIf(!haveShared)('.h5 written by upconv vs the real Keras-written .h5 of the same model (../shared/models)', () => {
+describeShared('.h5 written by upconv vs the real Keras-written .h5 of the same model (../shared/models)', () => {
   it.each(REAL_H5)('%s/%s (%s): same tree, attributes, shapes, weights and name lists', async (dir, file) => {
     const { mine, theirs } = await h5RoundTrip(new Uint8Array(readFileSync(join(MODELS, dir, file))), file);
     compareTrees(listTree(mine), listTree(theirs));
