@@ -13,7 +13,15 @@ import { showValue } from '../show.js';
 export interface ToImageOptions extends ImageGridOptions {
   /** Which values map to black and white (default 'minmax'). */
   range?: ImageRange;
+  /**
+   * The grid's padding, in the images' own units (default: gray 128 of the range, opaque in an
+   * alpha channel: the padding `upconv generate` draws by default, so both write the same PNG).
+   */
+  background?: number | readonly number[];
 }
+
+/** Gray 128 of 255: the CLI's default `--background`. */
+const MID_GRAY = 128;
 
 /** What `toImageData` returns where the `ImageData` class does not exist (Node, workers). */
 export interface ImageDataLike {
@@ -34,9 +42,12 @@ function pixels(t: Tensor, options: ToImageOptions, where: string): { bytes: Uin
   const b = imageBatch(t, where);
   const { lo, hi } = resolveRange(options.range, b.data, where);
   const grid = b.n > 1 || GRID_KEYS.some((k) => (options as Record<string, unknown>)[k] !== undefined);
-  const img = grid ? tile(b, options) : { data: b.data, width: b.w, height: b.h };
-  const bytes = new Uint8Array(img.data.length);
   const span = hi - lo;
+  // the default padding: gray 128 of the range, and opaque in an alpha channel (as the CLI draws it)
+  const gray = lo + (MID_GRAY / 255) * span;
+  const background = options.background ?? Array.from({ length: b.c }, (_, k) => ((b.c === 2 || b.c === 4) && k === b.c - 1 ? hi : gray));
+  const img = grid ? tile(b, { ...options, background }) : { data: b.data, width: b.w, height: b.h };
+  const bytes = new Uint8Array(img.data.length);
   for (let i = 0; i < bytes.length; i++) bytes[i] = toByte(img.data[i], lo, span);
   return { bytes, width: img.width, height: img.height, channels: b.c };
 }

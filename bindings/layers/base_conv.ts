@@ -58,12 +58,12 @@ export abstract class BaseConv extends Layer {
     return n === 'sigmoid' || n === 'softmax' ? n : null;
   }
 
-  /** The activation a call computes (linear when the loss takes the logits). */
+  /** @internal The activation a call computes (linear when the loss takes the logits). */
   protected activationFor(call: CallArgs): ActivationSpec {
     return call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
   }
 
-  /** The host op followed by an activation layer, if the activation is one. */
+  /** @internal The host op followed by an activation layer, if the activation is one. */
   protected withActivation(op: Op, output: readonly number[], call: CallArgs = {}): Op {
     return withActivationLayer(op, this.act.layer, output, inTrainingStep(call));
   }

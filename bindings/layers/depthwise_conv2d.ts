@@ -64,12 +64,12 @@ export abstract class DepthwiseBase extends Layer {
     return n === 'sigmoid' || n === 'softmax' ? n : null;
   }
 
-  /** The activation a call computes (linear when the loss takes the logits). */
+  /** @internal The activation a call computes (linear when the loss takes the logits). */
   protected activationFor(call: CallArgs): ActivationSpec {
     return call.linearOutput ? resolveActivation('linear', this.label) : this.activation;
   }
 
-  /** The op followed by the activation layer's, when the activation is a layer. */
+  /** @internal The op followed by the activation layer's, when the activation is a layer. */
   protected withActivation(op: Op, output: readonly number[], call: CallArgs = {}): Op {
     return withActivationLayer(op, this.act.layer, output, inTrainingStep(call));
   }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Conv2D, Dense, Reshape, sampleLatents, Sequential, setSeed, UpSampling2D } from '../../bindings/index.js';
+import { Conv2D, Dense, Reshape, sampleLatents, Sequential, setSeed, toPNG, UpSampling2D } from '../../bindings/index.js';
 import { loadModel, saveModel } from '../../bindings/io/index.js';
 import { main } from '../../bindings/cli/main.js';
 import { decodePNG } from '../util/png.js';
@@ -95,6 +95,17 @@ describe('upconv generate with no model: the shipped Fashion-MNIST generator', (
     for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) t[y * 28 + x] = png.pixels[(row * 28 + y) * png.width + col * 28 + x];
     return t;
   };
+
+  it("writes the same PNG, byte for byte, as the API's toPNG of the same latents with its defaults (docs/cli.md)", async () => {
+    const out = join(tmp, 'same.png');
+    const r = await run('generate', '--count', '6', '--seed', '4', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const { fashionDCGAN } = await import('../../bindings/models/fashion_dcgan.js');
+    const api = toPNG(fashionDCGAN().predict(sampleLatents(6, 100, { seed: 4 })), { range: 'tanh' });
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(api))).toBe(true);
+    // the padding is gray 128 (the CLI's default --background), not the samples' midpoint
+    expect(decodePNG(api).pixels[0]).toBe(128);
+  });
 
   it('draws garments from upconv/models/fashion-dcgan with range tanh; --model FILE is the positional file', async () => {
     const out = join(tmp, 'fashion.png');
