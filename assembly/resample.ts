@@ -47,9 +47,45 @@ export function resample(x: usize, out: usize, N: i32, H: i32, W: i32, C: i32, O
 
 /** dst[i] = Σ_k w[k] · src[k·rowBytes + i] for the rowBytes / 4 floats of a row. */
 function combineRows(src: usize, rowBytes: usize, w: usize, K: i32, dst: usize): void {
-  let i: usize = 0;
+  weightedSum(src, rowBytes, w, K, dst, 0, rowBytes);
+}
+
+/** out[ox, c] = Σ_k wx[k] · row[sx + k, c] for the OW entries of xTab. */
+function combinePixels(row: usize, out: usize, OW: i32, pix: usize, xTab: usize, K: i32): void {
+  const stride = <usize>(K + 1) << 2;
+  for (let ox = 0; ox < OW; ox++) {
+    const t = xTab + <usize>ox * stride;
+    const src = row + <usize>load<i32>(t) * pix;
+    const w = t + 4;
+    let c: usize = 0;
+    if (ASC_FEATURE_SIMD && K == 4) {
+      // the cubic kernels: weights splatted once per pixel, not once per channel block
+      const w0 = v128.load32_splat(w), w1 = v128.load32_splat(w, 4);
+      const w2 = v128.load32_splat(w, 8), w3 = v128.load32_splat(w, 12);
+      for (; c + 16 <= pix; c += 16) {
+        const p = src + c;
+        let a = f32x4.mul(v128.load(p), w0);
+        a = madd(v128.load(p + pix), w1, a);
+        a = madd(v128.load(p + 2 * pix), w2, a);
+        a = madd(v128.load(p + 3 * pix), w3, a);
+        v128.store(out + c, a);
+      }
+    }
+    weightedSum(src, pix, w, K, out, c, pix);
+    out += pix;
+  }
+}
+
+/**
+ * dst[i] = Σ_k w[k] · src[k·step + i] for the bytes i in [from, bytes): 16 floats at a time, then
+ * 4, then the tail (everything in the scalar build). The vertical pass runs it over a row (step =
+ * a row), the horizontal pass over a pixel's channels (step = a pixel).
+ */
+// @ts-ignore: decorator
+@inline function weightedSum(src: usize, step: usize, w: usize, K: i32, dst: usize, from: usize, bytes: usize): void {
+  let i = from;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 64 <= rowBytes; i += 64) {
+    for (; i + 64 <= bytes; i += 64) {
       const p = src + i;
       const w0 = v128.load32_splat(w);
       let a0 = f32x4.mul(v128.load(p), w0);
@@ -57,7 +93,7 @@ function combineRows(src: usize, rowBytes: usize, w: usize, K: i32, dst: usize):
       let a2 = f32x4.mul(v128.load(p, 32), w0);
       let a3 = f32x4.mul(v128.load(p, 48), w0);
       for (let k = 1; k < K; k++) {
-        const q = p + <usize>k * rowBytes;
+        const q = p + <usize>k * step;
         const wk = v128.load32_splat(w + (<usize>k << 2));
         a0 = madd(v128.load(q), wk, a0);
         a1 = madd(v128.load(q, 16), wk, a1);
@@ -69,79 +105,18 @@ function combineRows(src: usize, rowBytes: usize, w: usize, K: i32, dst: usize):
       v128.store(dst + i, a2, 32);
       v128.store(dst + i, a3, 48);
     }
-    for (; i + 16 <= rowBytes; i += 16) {
+    for (; i + 16 <= bytes; i += 16) {
       const p = src + i;
       let a = f32x4.mul(v128.load(p), v128.load32_splat(w));
-      for (let k = 1; k < K; k++) a = madd(v128.load(p + <usize>k * rowBytes), v128.load32_splat(w + (<usize>k << 2)), a);
+      for (let k = 1; k < K; k++) a = madd(v128.load(p + <usize>k * step), v128.load32_splat(w + (<usize>k << 2)), a);
       v128.store(dst + i, a);
     }
   }
-  // row tail: W·C % 4 floats (the whole row in the scalar build)
-  for (; i < rowBytes; i += 4) {
+  for (; i < bytes; i += 4) {
     const p = src + i;
     let a = load<f32>(p) * load<f32>(w);
-    for (let k = 1; k < K; k++) a += load<f32>(p + <usize>k * rowBytes) * load<f32>(w + (<usize>k << 2));
+    for (let k = 1; k < K; k++) a += load<f32>(p + <usize>k * step) * load<f32>(w + (<usize>k << 2));
     store<f32>(dst + i, a);
-  }
-}
-
-/** out[ox, c] = Σ_k wx[k] · row[sx + k, c] for the OW entries of xTab. */
-function combinePixels(row: usize, out: usize, OW: i32, pix: usize, xTab: usize, K: i32): void {
-  const stride = <usize>(K + 1) << 2;
-  for (let ox = 0; ox < OW; ox++) {
-    const t = xTab + <usize>ox * stride;
-    const src = row + <usize>load<i32>(t) * pix;
-    const w = t + 4;
-    let c: usize = 0;
-    if (ASC_FEATURE_SIMD) {
-      if (K == 4) {
-        // the cubic kernels: weights splatted once per pixel, not once per channel block
-        const w0 = v128.load32_splat(w), w1 = v128.load32_splat(w, 4);
-        const w2 = v128.load32_splat(w, 8), w3 = v128.load32_splat(w, 12);
-        for (; c + 16 <= pix; c += 16) {
-          const p = src + c;
-          let a = f32x4.mul(v128.load(p), w0);
-          a = madd(v128.load(p + pix), w1, a);
-          a = madd(v128.load(p + 2 * pix), w2, a);
-          a = madd(v128.load(p + 3 * pix), w3, a);
-          v128.store(out + c, a);
-        }
-      }
-      for (; c + 64 <= pix; c += 64) {
-        const p = src + c;
-        const w0 = v128.load32_splat(w);
-        let a0 = f32x4.mul(v128.load(p), w0);
-        let a1 = f32x4.mul(v128.load(p, 16), w0);
-        let a2 = f32x4.mul(v128.load(p, 32), w0);
-        let a3 = f32x4.mul(v128.load(p, 48), w0);
-        for (let k = 1; k < K; k++) {
-          const q = p + <usize>k * pix;
-          const wk = v128.load32_splat(w + (<usize>k << 2));
-          a0 = madd(v128.load(q), wk, a0);
-          a1 = madd(v128.load(q, 16), wk, a1);
-          a2 = madd(v128.load(q, 32), wk, a2);
-          a3 = madd(v128.load(q, 48), wk, a3);
-        }
-        v128.store(out + c, a0);
-        v128.store(out + c, a1, 16);
-        v128.store(out + c, a2, 32);
-        v128.store(out + c, a3, 48);
-      }
-      for (; c + 16 <= pix; c += 16) {
-        const p = src + c;
-        let a = f32x4.mul(v128.load(p), v128.load32_splat(w));
-        for (let k = 1; k < K; k++) a = madd(v128.load(p + <usize>k * pix), v128.load32_splat(w + (<usize>k << 2)), a);
-        v128.store(out + c, a);
-      }
-    }
-    // channel tail: C % 4 (all of C in the scalar build)
-    for (; c < pix; c += 4) {
-      const p = src + c;
-      let a = load<f32>(p) * load<f32>(w);
-      for (let k = 1; k < K; k++) a += load<f32>(p + <usize>k * pix) * load<f32>(w + (<usize>k << 2));
-      store<f32>(out + c, a);
-    }
-    out += pix;
   }
 }
 

@@ -4,8 +4,10 @@
 // time the process got per call (process.cpuUsage, all threads), and a hash of the output bits.
 //   node bench/threads/child.mjs --impl upconv|ort --threads N --shape ID [--budget ms] [--min n]
 import { createRequire } from 'node:module';
+import { buildOnnxGraph } from '../onnx_graph.mjs';
 import { buildOnnxModel } from '../onnx_model.mjs';
 import { buildUpconvModel } from '../impls.mjs';
+import { buildUpconvGraph } from '../upconv_graph.mjs';
 import { makeData, SHAPES } from '../shapes.mjs';
 import { median, nchwToNhwc, nhwcToNchw } from '../util.mjs';
 
@@ -34,7 +36,7 @@ async function upconv() {
   await u.init({ threads });
   const t = u.getThreads();
   if (t.threads !== threads) throw new Error(`init({ threads: ${threads} }) gave ${JSON.stringify(t)}`);
-  const model = buildUpconvModel(u, shape, data);
+  const model = shape.graph ? buildUpconvGraph(u, shape, data) : buildUpconvModel(u, shape, data);
   const x = u.tensor(data.input, data.inputShape);
   let last = null;
   return { backend: `${u.getBackend()} ×${t.threads}`, run: () => { last = model.predict(x); }, output: () => last.data };
@@ -47,16 +49,20 @@ async function ort() {
   o.env.wasm.numThreads = threads;
   o.env.wasm.proxy = false;
   o.env.logLevel = 'error';
-  const { bytes, inputDims } = buildOnnxModel(shape, data.weights);
+  const built = shape.graph ? buildOnnxGraph(shape, data.weights) : buildOnnxModel(shape, data.weights);
+  const { bytes } = built;
   const session = await o.InferenceSession.create(bytes, {
     executionProviders: ['wasm'], graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: threads, interOpNumThreads: 1,
   });
-  const input = data.inputShape.length === 4 ? nhwcToNchw(data.input, data.inputShape) : data.input;
-  const x = new o.Tensor('float32', input, inputDims);
+  const toOnnx = (values, dims) => (dims.length === 4 ? nhwcToNchw(values, dims) : values);
+  // a graph's inputs are named after its input nodes; a chain model's input is 'x'
+  const feeds = shape.graph
+    ? Object.fromEntries(data.inputs.map((inp, i) => [built.inputs[i].name, new o.Tensor('float32', toOnnx(inp.data, inp.shape), built.inputs[i].dims)]))
+    : { x: new o.Tensor('float32', toOnnx(data.input, data.inputShape), built.inputDims) };
   let last = null;
   return {
     backend: `onnxruntime-web ${o.env.versions?.web ?? '?'} ×${threads}`,
-    run: async () => { last = (await session.run({ x })).y; },
+    run: async () => { last = (await session.run(feeds)).y; },
     output: () => (data.outputShape.length === 4 ? nchwToNhwc(last.data, data.outputShape) : last.data),
   };
 }

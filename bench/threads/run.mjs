@@ -1,6 +1,6 @@
 // The threads bench: upconv with init({ threads: n }) against onnxruntime-web with numThreads = n,
-// n = 1, 2 (and 4 where the machine has 4 cores), on the MNIST generator at batch 1 and 64 and the
-// big transposed convolutions. Every measurement is a fresh process (bench/threads/child.mjs);
+// n = 1, 2 (and 4 where the machine has 4 cores), on the MNIST generator at batch 1 and 64, the
+// big transposed convolutions and the pix2pix U-Net (bench/graphs.mjs). Every measurement is a fresh process (bench/threads/child.mjs);
 // the cells of one round run one after the other in a rotating order (interleaved), and each cell's
 // figure is the median over rounds of its per-process medians. Ratios: upconv ×n against upconv ×1,
 // and upconv ×n against onnxruntime-web ×n. upconv's outputs must be bit-identical at every n
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from '../util.mjs';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
-export const THREAD_SHAPES = ['generator-b1', 'generator-b64', 'convT-14x14-b16', 'convT-7x7-b16', 'convT-5x5-16x16'];
+export const THREAD_SHAPES = ['generator-b1', 'generator-b64', 'convT-14x14-b16', 'convT-7x7-b16', 'convT-5x5-16x16', 'unet-256'];
 
 function one(args, timeoutMs) {
   return new Promise((resolve) => {

@@ -72,3 +72,20 @@ export function resolveMetric(name: unknown, loss: Loss, where: string): Metric 
       throw new ConfigError(`${where}: unknown metric ${showValue(name)} (supported: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae)`);
   }
 }
+
+/** sigmoid / softmax of logits, for metrics and predictions. */
+export function probabilities(z: Float32Array, act: 'sigmoid' | 'softmax', C: number): Float32Array {
+  const out = new Float32Array(z.length);
+  if (act === 'sigmoid') {
+    for (let i = 0; i < z.length; i++) out[i] = 1 / (1 + Math.exp(-z[i]));
+    return out;
+  }
+  for (let r = 0; r < z.length; r += C) {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, z[r + c]);
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(z[r + c] - max);
+    for (let c = 0; c < C; c++) out[r + c] = Math.exp(z[r + c] - max) / s;
+  }
+  return out;
+}

@@ -19,6 +19,7 @@ import { formatBytes, Program, type ProgramMode } from '../model/program.js';
 import type { Tensor } from '../tensor.js';
 import type { Loss } from './losses.js';
 import type { Optimizer } from './optimizers.js';
+import { probabilities } from './metrics.js';
 
 export interface StepResult {
   /** The loss of each output (before the update), and their sum. */
@@ -424,21 +425,4 @@ export class TrainStep {
     for (const r of this.regions) out.set(r.layer, r.grad.map((g, j) => f32.slice(g >>> 2, (g >>> 2) + r.counts[j])));
     return out;
   }
-}
-
-/** sigmoid / softmax of logits, for metrics and predictions. */
-function probabilities(z: Float32Array, act: 'sigmoid' | 'softmax', C: number): Float32Array {
-  const out = new Float32Array(z.length);
-  if (act === 'sigmoid') {
-    for (let i = 0; i < z.length; i++) out[i] = 1 / (1 + Math.exp(-z[i]));
-    return out;
-  }
-  for (let r = 0; r < z.length; r += C) {
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) max = Math.max(max, z[r + c]);
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(z[r + c] - max);
-    for (let c = 0; c < C; c++) out[r + c] = Math.exp(z[r + c] - max) / s;
-  }
-  return out;
 }

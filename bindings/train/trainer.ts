@@ -12,7 +12,7 @@ import { buildPlan, type Plan } from '../model/plan.js';
 import { random } from '../random.js';
 import { Tensor, tensor } from '../tensor.js';
 import { type LossName, Loss, resolveLoss } from './losses.js';
-import { type Metric, type MetricName, resolveMetric } from './metrics.js';
+import { type Metric, type MetricName, probabilities, resolveMetric } from './metrics.js';
 import { type Optimizer, resolveOptimizer } from './optimizers.js';
 import { TrainStep } from './step.js';
 import { progressLine } from './progress.js';
@@ -172,25 +172,9 @@ function evalBatch(model: Model, c: Compiled, inputs: readonly Tensor[], targets
     const act = program.outputActivation[i];
     const shape = [inputs[0].shape[0], ...shapes[i]];
     total += loss.compute(out, targets[i].data, new Float32Array(out.length), shape, act);
-    preds.push(act ? probabilitiesOf(out, act, shape[shape.length - 1]) : out.slice());
+    preds.push(act ? probabilities(out, act, shape[shape.length - 1]) : out.slice());
   });
   return [total, ...metricValues(c, preds, targets, shapes)];
-}
-
-function probabilitiesOf(z: Float32Array, act: 'sigmoid' | 'softmax', C: number): Float32Array {
-  const out = new Float32Array(z.length);
-  if (act === 'sigmoid') {
-    for (let i = 0; i < z.length; i++) out[i] = 1 / (1 + Math.exp(-z[i]));
-    return out;
-  }
-  for (let r = 0; r < z.length; r += C) {
-    let max = -Infinity;
-    for (let k = 0; k < C; k++) max = Math.max(max, z[r + k]);
-    let s = 0;
-    for (let k = 0; k < C; k++) s += Math.exp(z[r + k] - max);
-    for (let k = 0; k < C; k++) out[r + k] = Math.exp(z[r + k] - max) / s;
-  }
-  return out;
 }
 
 /** Rows [from, to) of a tensor, or the rows listed in `index`, as a new tensor. */

@@ -668,8 +668,7 @@ function judge(name, result, refs) {
  * when its start-up self-test passes, so either answer is right there (the note says which).
  */
 function expectedThreads(name) {
-  // Bun 1.4.5 does not start the pool's workers today ('no-workers'): accepted, and said in the note
-  if (name === 'bun') return [{ threads: 2, reason: null }, { threads: 1, reason: 'self-test-failed' }, { threads: 1, reason: 'no-workers' }];
+  if (name === 'bun') return [{ threads: 2, reason: null }, { threads: 1, reason: 'self-test-failed' }];
   if (name === 'chromium-no-coop') return [{ threads: 1, reason: 'not-cross-origin-isolated' }];
   if (name === 'workerd') return [{ threads: 1, reason: 'runtime-has-no-threads' }];
   return [{ threads: 2, reason: null }];

@@ -1,7 +1,8 @@
 /**
  * The worker's code, as plain JavaScript text: Node runs it with `new Worker(code, { eval: true })`,
- * Deno and Bun as a module worker from a Blob URL, browsers from dist/upconv.worker.js (the same
- * text, written by scripts/build-js.mjs). It has no imports, so it needs no network or file.
+ * Deno and Bun likewise (a module worker from a Blob URL where worker_threads is missing), browsers
+ * from dist/upconv.worker.js (the same text, written by scripts/build-js.mjs). It has no imports,
+ * so it needs no network or file.
  *
  * A worker instantiates the threads build once per model over that model's shared memory
  * ('attach', 'detach'), then loops: claim chunks of the published task, run them, spin a little,
@@ -19,8 +20,12 @@ var NCHUNKS = ${P.NCHUNKS}, COUNT_ARG = ${P.COUNT_ARG}, START_ARG = ${P.START_AR
 var NADV = ${P.NADV}, SPIN_US = ${P.SPIN_US}, ADV_ARG = ${P.ADV_ARG}, MAIL = ${P.MAIL}, READ = ${P.READ};
 var WORKED = ${P.WORKED}, F_ARGS = ${P.F_ARGS}, F_ADV = ${P.F_ADV};
 var MAX_CHUNKS = ${P.MAX_CHUNKS}, MAX_ARGS = ${P.MAX_ARGS}, MAX_ADV = ${P.MAX_ADV};
-var web = typeof self !== 'undefined' && typeof self.postMessage === 'function';
-var port = web ? self : require('node:worker_threads').parentPort;
+// worker_threads' parentPort where there is one (Node, Deno and Bun eval workers: Bun's also have a
+// \`self\`, but the parent's messages arrive on parentPort only), else the Web Worker's self
+var nodePort = null;
+try { nodePort = typeof require === 'function' ? require('node:worker_threads').parentPort : null; } catch (e) { nodePort = null; }
+var web = !nodePort;
+var port = nodePort || self;
 var now = typeof performance !== 'undefined' ? function () { return performance.now(); } : Date.now;
 var I = null, F = null, names = [], me = -1, seen = 0, lastGen = -1;
 var inst = new Map();
