@@ -4,7 +4,7 @@
 // part of `npm run bench`; for finding which layers a graph's ratio comes from.
 //
 //   node --expose-gc [--experimental-wasm-relaxed-simd] bench/graph_profile.mjs
-//        [--shape unet-256] [--only upconv-simd,ort-web] [--calls 3]
+//        [--shape unet-256] [--only upconv-simd,ort-web] [--calls 3] [--blocks down1,last]
 //
 // Per block: every implementation builds it and runs it once (a warm-up), then `calls` rounds each
 // time one call of every implementation, interleaved; the median is printed. Weights and inputs
@@ -14,12 +14,13 @@ import { implById } from './impls.mjs';
 import { median } from './util.mjs';
 
 function parseArgs(argv) {
-  const opts = { shape: 'unet-256', only: ['upconv-simd', 'ort-web'], calls: 3 };
+  const opts = { shape: 'unet-256', only: ['upconv-simd', 'ort-web'], calls: 3, blocks: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--shape') opts.shape = argv[++i];
     else if (a === '--only') opts.only = argv[++i].split(',').filter(Boolean);
     else if (a === '--calls') opts.calls = Math.max(1, Number(argv[++i]) | 0);
+    else if (a === '--blocks') opts.blocks = new Set(argv[++i].split(',').filter(Boolean));
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -44,6 +45,7 @@ async function main() {
   for (const n of shape.graph) {
     if (n.op === 'input') continue;
     const key = n.name.split('_')[0];
+    if (opts.blocks && !opts.blocks.has(key)) continue;
     if (!blocks.has(key)) blocks.set(key, []);
     blocks.get(key).push(n.name);
   }
@@ -77,6 +79,7 @@ async function main() {
     const ops = names.map((n) => shape.graph.find((x) => x.name === n).op).join('+');
     console.log(`| ${key} | ${ops} | ${info.output.join('×')} | ${(info.flops / 1e6).toFixed(0)} | ${ms.map((m) => m.toFixed(1)).join(' | ')} | ${ms.slice(1).map((m) => `${(m / ms[0]).toFixed(2)}×`).join(' | ')} |`);
   }
+  if (opts.blocks) return; // the graph's FLOPs and a total of some blocks would not match
   console.log(`| total | | | ${(analyseGraph(shape).flops / 1e6).toFixed(0)} | ${totals.map((m) => m.toFixed(1)).join(' | ')} | ${totals.slice(1).map((m) => `${(m / totals[0]).toFixed(2)}×`).join(' | ')} |`);
 }
 

@@ -4,6 +4,7 @@ import { align } from '../memory/planner.js';
 import { activationInto, activationSteps, epilogueAct, keepsPreActivation, ownActivationGrad } from './activation.js';
 import { Conv2DTransposeOp } from './conv2d_transpose.js';
 import { gemmStep, packedSize, packWeights } from './gemm.js';
+import { PadMode } from '../backend/kernels/copy.js';
 import { type BackwardContext, type MemoryViews, Op, type Step, type StepContext } from './op.js';
 
 export interface Conv2DParams {
@@ -25,45 +26,85 @@ export interface Conv2DParams {
   readonly training?: boolean;
 }
 
+/** Input channels up to which a kernel row's taps are gathered as one run (see Conv2DOp). */
+const ROW_TAPS_MAX_C = 4;
+
 /**
  * Conv2D (cross-correlation, NHWC, kernel (kh, kw, in, filters)) as an indirect GEMM: each
  * output pixel has kh·kw row pointers into the input; padding taps point at the zero row.
+ *
+ * Few input channels (an RGB image in, C ≤ 4): the kw taps of one kernel row read kw adjacent
+ * pixels, kw·C contiguous floats, so each output pixel gets kh pointers to runs of K = kw·C
+ * floats instead of kh·kw pointers to C (a 3-float gather per tap left the kernel's loops mostly
+ * overhead). The Keras kernel (kh, kw, in, out) is already (kernel row, kw·in, out). Left and
+ * right zero padding comes from a copy of the input with zero columns (pad2d) in the op's tables;
+ * rows above and below point at the zero row. The GEMM's sums are the same products in the same
+ * order (tap-major, then channel), so igemm's results are unchanged bit for bit. Not in a
+ * training step: the backward's weight gradient reads the forward's per-tap table.
  */
 export class Conv2DOp extends Op {
-  private readonly taps: number;
+  /** Indirect-GEMM geometry: T row pointers of K floats per output pixel. */
+  private readonly T: number;
+  private readonly K: number;
+  /** Whether a kernel row's taps are one run (T = kh, K = kw·C). */
+  private readonly rowTaps: boolean;
+  /** Row taps: zero columns added on the right, and the floats of one (padded) input row. */
+  private readonly padRight: number;
+  private readonly rowFloats: number;
+  /** Row taps over a zero-padded copy of the input (left or right padding). */
+  private readonly padCopy: boolean;
   /** The GEMM writes a kept pre-activation (after the tables), the activation goes from there. */
   private readonly keepPre: boolean;
 
   constructor(layerName: string, private readonly p: Conv2DParams) {
     super(layerName);
-    this.taps = p.kernel[0] * p.kernel[1];
+    const [kh, kw] = p.kernel;
     this.keepPre = keepsPreActivation(p.activation, p.training);
+    this.rowTaps = !p.training && kw > 1 && p.dilation[1] === 1 && p.inC <= ROW_TAPS_MAX_C;
+    this.T = this.rowTaps ? kh : kh * kw;
+    this.K = this.rowTaps ? kw * p.inC : p.inC;
+    // the last window ends at padded column (outW - 1)·sw + kw
+    this.padRight = this.rowTaps ? Math.max(0, (p.outW - 1) * p.strides[1] + kw - p.padLeft - p.inW) : 0;
+    this.padCopy = this.rowTaps && (p.padLeft > 0 || this.padRight > 0);
+    this.rowFloats = (this.padCopy ? p.padLeft + p.inW + this.padRight : p.inW) * p.inC;
+  }
+
+  /** Per-tap geometry (the backward's weight gradient and its tap table). */
+  private get taps(): number {
+    return this.p.kernel[0] * this.p.kernel[1];
   }
 
   staticBytes(): number {
-    return 4 * packedSize(this.taps, this.p.inC, this.p.filters);
+    return 4 * packedSize(this.T, this.K, this.p.filters);
   }
 
   pack(mem: MemoryViews, ptr: number, weights: readonly Float32Array[]): void {
-    const kernel = weights[0];
-    const K = this.p.inC;
+    const { T, K } = this;
     const N = this.p.filters;
-    // Keras layout (kh, kw, in, out) is already (tap, k, n)
-    packWeights(mem, ptr, this.taps, K, N, { src: kernel, tapBase: Array.from({ length: this.taps }, (_, t) => t * K * N), kStride: N, nStride: 1 }, this.p.useBias ? weights[1] : null);
+    // Keras layout (kh, kw, in, out) is already (tap, k, n), and (kernel row, kw·in, n) for row taps
+    packWeights(mem, ptr, T, K, N, { src: weights[0], tapBase: Array.from({ length: T }, (_, t) => t * K * N), kStride: N, nStride: 1 }, this.p.useBias ? weights[1] : null);
   }
 
   zeroRowFloats(): number {
-    return Math.max(this.p.inC, this.p.filters); // the backward's transposed conv reads rows of filters
+    return Math.max(this.K, this.p.filters); // the backward's transposed conv reads rows of filters
+  }
+
+  private pointerBytes(batch: number): number {
+    return align(4 * batch * this.p.outH * this.p.outW * (this.T + 1));
+  }
+
+  private preBytes(batch: number): number {
+    return this.keepPre ? align(4 * batch * this.p.outH * this.p.outW * this.p.filters) : 0;
   }
 
   tableBytes(batch: number): number {
-    const M = batch * this.p.outH * this.p.outW;
-    return align(4 * M * (this.taps + 1)) + (this.keepPre ? 4 * M * this.p.filters : 0);
+    const copy = this.padCopy ? 4 * batch * this.p.inH * this.rowFloats : 0;
+    return this.pointerBytes(batch) + this.preBytes(batch) + copy;
   }
 
   /** The kept pre-activation (-1: none). */
   private preAt(tables: number, batch: number): number {
-    return this.keepPre ? tables + align(4 * batch * this.p.outH * this.p.outW * (this.taps + 1)) : -1;
+    return this.keepPre ? tables + this.pointerBytes(batch) : -1;
   }
 
   get acceptsEpilogue(): boolean {
@@ -71,40 +112,64 @@ export class Conv2DOp extends Op {
   }
 
   steps(ctx: StepContext): Step[] {
-    const { inH: h, inW: w, inC: K, outH: oh, outW: ow, filters: N, padTop, padLeft, activation } = this.p;
+    const { inH: h, inW: w, inC: C, outH: oh, outW: ow, filters: N, padTop, padLeft, activation } = this.p;
     const [kh, kw] = this.p.kernel;
     const [sh, sw] = this.p.strides;
     const [dh, dw] = this.p.dilation;
-    const T = this.taps;
+    const { T, K } = this;
     const M = ctx.batch * oh * ow;
     const inPtrs = ctx.tables;
     const outPtrs = ctx.tables + 4 * M * T;
     const u32 = ctx.u32;
-    const input = ctx.inputs[0];
     const pre = this.preAt(ctx.tables, ctx.batch);
     const target = pre >= 0 ? pre : ctx.output;
+    const steps: Step[] = [];
     let m = 0;
-    for (let b = 0; b < ctx.batch; b++) {
-      for (let oy = 0; oy < oh; oy++) {
-        for (let ox = 0; ox < ow; ox++, m++) {
-          let e = (inPtrs >>> 2) + m * T;
-          for (let a = 0; a < kh; a++) {
-            const iy = oy * sh + a * dh - padTop;
-            for (let c = 0; c < kw; c++, e++) {
-              const ix = ox * sw + c * dw - padLeft;
-              u32[e] = iy >= 0 && iy < h && ix >= 0 && ix < w ? input + 4 * (((b * h + iy) * w + ix) * K) : ctx.zeroRow;
+    if (this.rowTaps) {
+      let src = ctx.inputs[0];
+      if (this.padCopy) {
+        const padded = ctx.tables + this.pointerBytes(ctx.batch) + this.preBytes(ctx.batch);
+        const [input, batch, right] = [src, ctx.batch, this.padRight];
+        steps.push(() => ctx.kernels.pad2d(input, padded, batch, h, w, C, 0, 0, padLeft, right, PadMode.Zeros));
+        src = padded;
+      }
+      const rowFloats = this.rowFloats;
+      for (let b = 0; b < ctx.batch; b++) {
+        for (let oy = 0; oy < oh; oy++) {
+          for (let ox = 0; ox < ow; ox++, m++) {
+            const e = (inPtrs >>> 2) + m * T;
+            for (let a = 0; a < kh; a++) {
+              const iy = oy * sh + a * dh - padTop;
+              // padded column ox·sw is input column ox·sw - padLeft: the window's first tap
+              u32[e + a] = iy >= 0 && iy < h ? src + 4 * ((b * h + iy) * rowFloats + ox * sw * C) : ctx.zeroRow;
             }
+            u32[(outPtrs >>> 2) + m] = target + 4 * N * m;
           }
-          u32[(outPtrs >>> 2) + m] = target + 4 * N * m;
+        }
+      }
+    } else {
+      const input = ctx.inputs[0];
+      for (let b = 0; b < ctx.batch; b++) {
+        for (let oy = 0; oy < oh; oy++) {
+          for (let ox = 0; ox < ow; ox++, m++) {
+            let e = (inPtrs >>> 2) + m * T;
+            for (let a = 0; a < kh; a++) {
+              const iy = oy * sh + a * dh - padTop;
+              for (let c = 0; c < kw; c++, e++) {
+                const ix = ox * sw + c * dw - padLeft;
+                u32[e] = iy >= 0 && iy < h && ix >= 0 && ix < w ? input + 4 * (((b * h + iy) * w + ix) * C) : ctx.zeroRow;
+              }
+            }
+            u32[(outPtrs >>> 2) + m] = target + 4 * N * m;
+          }
         }
       }
     }
     const act = ctx.epilogue?.act ?? epilogueAct(activation);
     const alpha = ctx.epilogue?.alpha ?? activation.alpha;
-    return [
-      gemmStep(ctx.kernels, M, T, K, N, inPtrs, outPtrs, ctx.statics, act, alpha),
-      ...(pre >= 0 ? activationInto(ctx.kernels, pre, ctx.output, M * N, N, activation) : activationSteps(ctx.kernels, ctx.output, M * N, N, activation)),
-    ];
+    steps.push(gemmStep(ctx.kernels, M, T, K, N, inPtrs, outPtrs, ctx.statics, act, alpha));
+    steps.push(...(pre >= 0 ? activationInto(ctx.kernels, pre, ctx.output, M * N, N, activation) : activationSteps(ctx.kernels, ctx.output, M * N, N, activation)));
+    return steps;
   }
 
   // ---- backward: dW over the forward's indirection table, db = Σ dz, and dx = the adjoint, a

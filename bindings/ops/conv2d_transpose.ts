@@ -97,7 +97,9 @@ export class Conv2DTransposeOp extends Op {
   }
 
   zeroRowFloats(): number {
-    return Math.max(this.p.inC, this.p.filters); // the backward's convolution reads rows of filters
+    // the backward's convolution (the adjoint) reads rows of filters, or of kw·filters when it
+    // gathers a kernel row's taps as one run (few filters: see Conv2DOp)
+    return Math.max(this.p.inC, this.p.filters, this.adjoint().zeroRowFloats());
   }
 
   private phaseTableBytes(batch: number): number {
