@@ -61,9 +61,9 @@ const TILE_ROWS: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 2;
   let wa = w + 16, wb = wB + 16, wc = wC + 16;
   for (let t: usize = 0; t < rowBytes; t += 4) {
     const x0: usize = load<u32>(a + t);
-    const x1: usize = R > 1 ? load<u32>(a1 + t) : 0;
-    const x2: usize = R > 2 ? load<u32>(a2 + t) : 0;
-    const x3: usize = R > 3 ? load<u32>(a3 + t) : 0;
+    const x1: usize = R > 1 ? <usize>load<u32>(a1 + t) : 0;
+    const x2: usize = R > 2 ? <usize>load<u32>(a2 + t) : 0;
+    const x3: usize = R > 3 ? <usize>load<u32>(a3 + t) : 0;
     let k: usize = 0;
     for (; k < kVec; k += 16) {
       const wv = v128.load(wa + k);
