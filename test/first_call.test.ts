@@ -13,7 +13,7 @@ import { planStats } from '../bindings/model/program.js';
 import { loadPlanBatch, planAtLoad } from '../bindings/model/warmup.js';
 import { random } from '../bindings/random.js';
 import { fixtureBytes, TINY_INPUT } from './io/tiny.js';
-import { hasShared, MODELS } from './util/shared.js';
+import { describeShared, MODELS } from './util/shared.js';
 
 /**
  * The first predict after loadModel: the model is planned and packed at load (for its declared
@@ -117,7 +117,7 @@ describe('kernel warm-up', () => {
   });
 });
 
-describe.runIf(hasShared)('the MNIST generator from its file', () => {
+describeShared('the MNIST generator from its file', () => {
   it('loads planned for batch 1; the first predict does not plan; outputs equal an unplanned load', async () => {
     await init();
     const bytes = new Uint8Array(readFileSync(join(MODELS, 'wgan-mnist3-convtranspose', 'generator_model.h5')));
