@@ -97,3 +97,14 @@ export function channelsLast(value: unknown, where: string): void {
     throw new ConfigError(`${where}: dataFormat ${show(value)} is not supported (upconv is channels_last only)`);
   }
 }
+
+/**
+ * Index of the first NaN or ±Infinity in `v`, or -1. The engine's own `includes` answers the
+ * common case (all finite) at native speed even on a cold start, where a JavaScript loop over a
+ * model's weights would still run in V8's interpreter; the loop only finds the index of a bad one.
+ */
+export function firstNonFinite(v: Float32Array): number {
+  if (!v.includes(NaN) && !v.includes(Infinity) && !v.includes(-Infinity)) return -1;
+  for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) return k;
+  return -1;
+}

@@ -7,7 +7,7 @@ import { WASM_SIMD_B64 } from '../bindings/backend/wasm_inline.js';
 import {
   Conv2D, Dense, init, Input, MemoryLimitError, Model, Sequential, setBackend, setSeed, type Tensor, tensor,
 } from '../bindings/index.js';
-import { firstNonFinite } from '../bindings/io/assemble.js';
+import { firstNonFinite } from '../bindings/args.js';
 import { loadModel } from '../bindings/io/index.js';
 import { planStats } from '../bindings/model/program.js';
 import { loadPlanBatch, planAtLoad } from '../bindings/model/warmup.js';

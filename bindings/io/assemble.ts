@@ -5,6 +5,7 @@
  * shapes against the file (before anything is read) → reading, with every value checked finite.
  * No random initial weights are ever made for a loaded model.
  */
+import { firstNonFinite } from '../args.js';
 import { MemoryLimitError, ModelFormatError, ShapeError, UpconvError, WeightsError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
 import { snakeCase } from '../layers/naming.js';
@@ -105,17 +106,6 @@ export function assignRefs(layers: readonly Layer[], refs: ReadonlyMap<Layer, We
     return v;
   }));
   layers.forEach((layer, i) => { if (layer.specs.length) layer.assignWeights(values[i]); });
-}
-
-/**
- * Index of the first NaN or ±Infinity in `v`, or -1. The engine's own `includes` answers the
- * common case (all finite) at native speed even on a cold start, where a JavaScript loop over a
- * model's weights would still run in V8's interpreter; the loop only finds the index of a bad one.
- */
-export function firstNonFinite(v: Float32Array): number {
-  if (!v.includes(NaN) && !v.includes(Infinity) && !v.includes(-Infinity)) return -1;
-  for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) return k;
-  return -1;
 }
 
 /** Sets a prepared model's weights from references and returns the model. */

@@ -1,3 +1,4 @@
+import { firstNonFinite } from '../args.js';
 import { ConfigError, MemoryLimitError, ShapeError, WeightsError } from '../errors.js';
 import { IdentityOp, type Op } from '../ops/op.js';
 import { filled, glorotUniform, randomUniform } from '../random.js';
@@ -355,9 +356,8 @@ export function checkWeights(weights: unknown, expected: readonly { spec: Weight
     } catch {
       throw new WeightsError(`${at}: its data must be numbers`);
     }
-    for (let k = 0; k < copy.length; k++) {
-      if (!Number.isFinite(copy[k])) throw new WeightsError(`${at} holds a non-finite value (${copy[k]}) at index ${k}`);
-    }
+    const bad = firstNonFinite(copy);
+    if (bad >= 0) throw new WeightsError(`${at} holds a non-finite value (${copy[bad]}) at index ${bad}`);
     return copy;
   });
 }

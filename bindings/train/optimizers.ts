@@ -5,7 +5,7 @@
  */
 import type { Backend, KernelMemory, Kernels } from '../backend/kernels.js';
 import { currentBackend } from '../backend/select.js';
-import { bool, checkKeys, finite, optionsOf } from '../args.js';
+import { bool, checkKeys, finite, firstNonFinite, optionsOf } from '../args.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { align } from '../memory/planner.js';
 import type { Tensor } from '../tensor.js';
@@ -57,7 +57,8 @@ export abstract class Optimizer {
     for (const [g, v] of pairs) {
       if (!g || !v || typeof v.name !== 'string' || !('layer' in v)) throw new ConfigError(`${this.name}: applyGradients takes [gradient Tensor, Variable] pairs (variables from model.trainableWeights)`);
       if (g.shape.join() !== v.shape.join()) throw new ShapeError(`${this.name}: the gradient for ${v.name} has shape [${g.shape}], expected [${v.shape}]`);
-      for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) throw new ShapeError(`${this.name}: the gradient for ${v.name} holds a non-finite value at index ${i}`);
+      const bad = firstNonFinite(g.data);
+      if (bad >= 0) throw new ShapeError(`${this.name}: the gradient for ${v.name} holds a non-finite value at index ${bad}`);
     }
     const backend = currentBackend();
     const per = this.slotCount();

@@ -3,6 +3,7 @@
  * they are now — Keras's documented contract), trainOnBatch (the loss before the update), fit
  * (epochs of shuffled batches, validation, callbacks, a History), evaluate.
  */
+import { firstNonFinite } from '../args.js';
 import { currentBackend } from '../backend/select.js';
 import { ConfigError, ShapeError, TrainingError, UpconvError } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
@@ -96,9 +97,8 @@ function coerceTargets(model: Model, c: Compiled, y: unknown, batch: number, sha
     if (ten.rank !== want.length || ten.shape.some((d, k) => d !== want[k]) || ten.data.length !== ten.size) {
       throw new ShapeError(`${model.label}: target${n > 1 ? ` ${i}` : ''} has shape [${ten.shape.join(', ')}], expected [${want.join(', ')}]`);
     }
-    for (let k = 0; k < ten.data.length; k++) {
-      if (!Number.isFinite(ten.data[k])) throw new ShapeError(`${model.label}: target${n > 1 ? ` ${i}` : ''} holds a non-finite value (${ten.data[k]}) at index ${k}`);
-    }
+    const bad = firstNonFinite(ten.data);
+    if (bad >= 0) throw new ShapeError(`${model.label}: target${n > 1 ? ` ${i}` : ''} holds a non-finite value (${ten.data[bad]}) at index ${bad}`);
     return ten;
   });
 }

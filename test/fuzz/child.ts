@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { Conv2D, Conv2DTranspose, Dense, init, Reshape, Sequential, setBackend, setSeed, tensor, UpSampling2D } from '../../bindings/index.js';
+import { firstNonFinite } from '../../bindings/args.js';
 import { UpconvError } from '../../bindings/errors.js';
 import type { Model } from '../../bindings/model/model.js';
 import { H5File } from '../../bindings/io/hdf5/file.js';
@@ -93,10 +94,6 @@ function prepareBase(): Base {
 const base = prepareBase();
 const sigCache = new Map<string, number[]>();
 
-function firstNonFinite(a: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
-  return -1;
-}
 
 /**
  * Loaded model → 'ok' or a violation: one sample is predicted on the wasm and the js backend;
